@@ -1,0 +1,36 @@
+package org.ipctestbed.substrate;
+
+/**
+ * The named mechanism costs that IPC code declares with {@link Fiber#charge(Cost)}. In the simulated
+ * engine each advances virtual time by its figure in the {@link CostModel}; in the real engine a
+ * charge only counts occurrences, because real time is measured. Every charge is tallied by name in
+ * the {@link Ledger}, so the overheads a result depends on are visible in it (the SimSo habit, see
+ * STYLE.md).
+ *
+ * <p>Costs marked "per unit" are charged as {@code charge(cost, units)}: bytes for copies, cache
+ * lines for transfers.
+ */
+public enum Cost {
+  /** Entering the kernel from user level (system call or trap) and returning. */
+  TRAP,
+  /** Switching address spaces (page-table base, TLB effects) between protection domains. */
+  ADDRESS_SPACE_SWITCH,
+  /** Saving one thread's register state and restoring another's, without a scheduler decision. */
+  THREAD_SWITCH,
+  /** One scheduler decision: pick the next thread from a run queue. Charged on every dispatch. */
+  SCHED_DECISION,
+  /** Posting an IPI request: the sender's side (queue write plus the interrupt). */
+  IPI_SEND,
+  /** Delay from posting an IPI to its handler running on the target CPU (sim: event latency). */
+  IPI_LATENCY,
+  /** Moving one cache line between CPUs (per unit: cache lines). */
+  CACHE_LINE_TRANSFER,
+  /** Copying message bytes between domains (per unit: bytes). */
+  COPY_PER_BYTE,
+  /** Raising or taking a soft interrupt (K42 soft-interrupt word, DragonFly AST-like wake). */
+  SOFT_INTERRUPT,
+  /** An uncontended atomic operation or spin-lock acquire/release pair. */
+  ATOMIC,
+  /** Queueing or dequeueing a message on a port or buffer. */
+  QUEUE_OP
+}

@@ -1,0 +1,355 @@
+package org.ipctestbed.substrate;
+
+import java.util.ArrayDeque;
+import org.ipctestbed.substrate.sched.Preemption;
+import org.ipctestbed.substrate.sched.RunQueue;
+
+/**
+ * One virtual CPU: its run queue, the fiber it runs, the account it charges, its preemption state and
+ * its inbox of IPI requests (DESIGN.md, "The substrate"). The scheduling logic here is shared by both
+ * engines; an engine only decides how time passes and how IPIs travel.
+ *
+ * <p>Per-CPU discipline (research/lwkt.md 4, research/k42.md 4.7): a CPU's run queue, current fiber
+ * and preemption state are touched only by code running on that CPU. Another CPU reaches them only
+ * by {@link #post(IpiRequest) posting} an IPI request, which this CPU carries out at its next
+ * interrupt point (between fibers, or between two slices of the current fiber's work), unless the
+ * current fiber is in a critical section, in which case it waits for the section to end.
+ *
+ * <p>Charging (research/k42.md 3.2): at every scheduling point the time elapsed since the last one is
+ * added to the account the CPU holds, in the category the CPU is in. A dispatch through the
+ * scheduler sets the account to the dispatched fiber's own; a hand-off that keeps the account does
+ * not change it ("borrowing"); a scheduling event (quantum expiry, a wake that preempts) ends the
+ * borrowing and increments the {@link #schedulingEpoch() scheduling epoch}, which K42's borrow chain
+ * reads to notice that "the scheduler noticed".
+ */
+public final class Cpu {
+  private static final ThreadLocal<Cpu[]> ON_CPU = ThreadLocal.withInitial(() -> new Cpu[1]);
+
+  private final Machine machine;
+  private final int index;
+  final RunQueue runQueue;
+
+  Fiber current;
+  Account account;
+  Category category = Category.IDLE;
+  long lastFlush;
+  long idleNs;
+
+  boolean preemptFlag;
+  long preemptDeadline;
+  long preemptGen;
+  long quantumEnd;
+  long quantumGen;
+  long epoch;
+  volatile long dispatches;
+
+  final long[] costCount = new long[Cost.values().length];
+  final long[] costNs = new long[Cost.values().length];
+  final ArrayDeque<IpiRequest> deferred = new ArrayDeque<>();
+  private final Engine engine;
+  Object engineState;
+
+  Cpu(Machine machine, int index, RunQueue runQueue, Engine engine) {
+    this.machine = machine;
+    this.index = index;
+    this.runQueue = runQueue;
+    this.engine = engine;
+  }
+
+  /** The CPU whose code the calling carrier is running (a fiber or an IPI handler), or {@code null}. */
+  public static Cpu current() {
+    return ON_CPU.get()[0];
+  }
+
+  static void setCurrent(Cpu cpu) {
+    ON_CPU.get()[0] = cpu;
+  }
+
+  public int index() {
+    return index;
+  }
+
+  public Machine machine() {
+    return machine;
+  }
+
+  /** The fiber running or dispatched on this CPU, or {@code null} when idle. Exact only on this CPU. */
+  public Fiber currentFiber() {
+    return current;
+  }
+
+  /** The account this CPU charges now, or {@code null} when idle. Exact only on this CPU. */
+  public Account chargedAccount() {
+    return account;
+  }
+
+  /** Whether the CPU charges an account other than its current fiber's own (a K42 borrowed domain). */
+  public boolean isBorrowing() {
+    return current != null && account != current.account();
+  }
+
+  /**
+   * Incremented at every scheduling event on this CPU: a dispatch, a quantum expiry, a preempting
+   * wake. A mechanism that remembers it can tell whether the scheduler has noticed something since.
+   */
+  public long schedulingEpoch() {
+    return epoch;
+  }
+
+  /** Number of runnable fibers queued on this CPU. Exact only on this CPU. */
+  public int runQueueLength() {
+    return runQueue.size();
+  }
+
+  /**
+   * Posts {@code request} to this CPU's IPI inbox; it runs on this CPU at its next interrupt point.
+   * Callable from any fiber, IPI handler or thread. Does not charge: a fiber that wants the sender's
+   * cost modelled charges {@link Cost#IPI_SEND} itself.
+   */
+  public void post(IpiRequest request) {
+    engine.post(this, request);
+  }
+
+  // ------------------------------------------------------------------ scheduling, on this CPU only
+
+  void tallyCost(Cost cost, long ns) {
+    costCount[cost.ordinal()]++;
+    costNs[cost.ordinal()] += ns;
+  }
+
+  /** Charges the time since the last scheduling point to the held account (or idle). */
+  void flush(long now) {
+    long delta = now - lastFlush;
+    if (delta <= 0) {
+      return;
+    }
+    lastFlush = now;
+    Account a = account;
+    if (a == null) {
+      idleNs += delta;
+    } else {
+      a.add(index, category, delta);
+      runQueue.charged(a.process(), delta, now);
+    }
+  }
+
+  /** Carries out an IPI request now, or defers it while the current fiber is in a critical section. */
+  void deliverIpi(IpiRequest request) {
+    if (current != null && current.critDepth > 0) {
+      deferred.addLast(request);
+    } else {
+      request.deliver(this);
+    }
+  }
+
+  void runDeferredIpis() {
+    IpiRequest r;
+    while ((r = deferred.pollFirst()) != null) {
+      r.deliver(this);
+    }
+  }
+
+  /** Wakes {@code f}, a fiber of this CPU; called on this CPU. */
+  void wakeLocal(Fiber f) {
+    switch (f.state) {
+      case NEW, BLOCKED -> {
+        if (f.killed) {
+          return;
+        }
+        FiberState.check(f.state, FiberState.RUNNABLE);
+        f.state = FiberState.RUNNABLE;
+        f.blockReason = null;
+        f.sleepGen++;
+        runQueue.enqueue(f);
+        long now = engine.now(this);
+        if (current == null) {
+          engine.kick(this);
+        } else {
+          Preemption p = runQueue.onWake(f, account == null ? null : account.process());
+          if (p != Preemption.NONE) {
+            requestPreempt(p, now);
+          }
+        }
+      }
+      case RUNNING, RUNNABLE -> f.wakePermit = true;
+      case DONE -> {
+        // A late wake of a finished fiber is harmless.
+      }
+    }
+  }
+
+  void killLocal(Fiber f) {
+    if (f.killed || f.state == FiberState.DONE) {
+      return;
+    }
+    f.killed = true;
+    if (f.state == FiberState.RUNNABLE) {
+      runQueue.remove(f);
+    }
+    if (f.state != FiberState.RUNNING) {
+      finish(f);
+    }
+  }
+
+  void finish(Fiber f) {
+    f.state = FiberState.DONE;
+    machine.fiberFinished(f);
+  }
+
+  /**
+   * Raises a preemption of the current fiber: soft (flag plus a deadline {@code preemptGraceNs}
+   * away) or hard (deadline now). A scheduling event: it ends any borrowing.
+   */
+  void requestPreempt(Preemption kind, long now) {
+    flush(now);
+    endBorrowing();
+    long deadline = kind == Preemption.HARD ? now : now + machine.config().preemptGraceNs();
+    if (preemptFlag && preemptDeadline <= deadline) {
+      return;
+    }
+    preemptFlag = true;
+    preemptDeadline = deadline;
+    preemptGen++;
+    engine.armPreemptDeadline(this);
+  }
+
+  private void endBorrowing() {
+    epoch++;
+    if (current != null && account != current.account()) {
+      account = current.account();
+    }
+  }
+
+  /** The quantum of the held domain has ended (research/k42.md 3.2 "what clears the chain"). */
+  void onQuantumExpiry(long now) {
+    if (current == null) {
+      return;
+    }
+    flush(now);
+    endBorrowing();
+    if (runQueue.hasCompetitor(account.process())) {
+      requestPreempt(Preemption.SOFT, now);
+    }
+    quantumEnd = now + runQueue.quantumNs(account.process());
+    quantumGen++;
+    engine.armQuantum(this);
+  }
+
+  /**
+   * Picks the next fiber through the scheduler and makes it current with its own account, or goes
+   * idle. Charges (tallies) a scheduler decision and a thread switch.
+   */
+  Fiber dispatchNext(long now) {
+    flush(now);
+    Fiber f;
+    while ((f = runQueue.poll()) != null && f.killed) {
+      finish(f);
+    }
+    preemptFlag = false;
+    preemptGen++;
+    if (f == null) {
+      current = null;
+      account = null;
+      category = Category.IDLE;
+      return null;
+    }
+    FiberState.check(f.state, FiberState.RUNNING);
+    f.state = FiberState.RUNNING;
+    f.hardPreempted = false;
+    current = f;
+    account = f.account();
+    category = Category.MECHANISM;
+    epoch++;
+    dispatches++;
+    quantumEnd = now + runQueue.quantumNs(f.process());
+    quantumGen++;
+    engine.armQuantum(this);
+    machine.trace(now, index, 1, f.id());
+    return f;
+  }
+
+  /**
+   * Settles what a fiber asked for when it gave the CPU back (its {@link Fiber.Op}): returns the
+   * fiber to run next without a scheduler decision (a hand-off that keeps the account), or {@code
+   * null} when the CPU must {@link #dispatchNext dispatch}.
+   */
+  Fiber afterSuspend(Fiber f, boolean done, long now) {
+    flush(now);
+    category = Category.MECHANISM;
+    if (done || f.op == Fiber.Op.EXIT) {
+      f.state = FiberState.RUNNING;
+      finish(f);
+      current = null;
+      machine.trace(now, index, 2, f.id());
+      return null;
+    }
+    if (f.killed) {
+      finish(f);
+      current = null;
+      return null;
+    }
+    switch (f.op) {
+      case BLOCK -> {
+        FiberState.check(f.state, FiberState.BLOCKED);
+        f.state = FiberState.BLOCKED;
+        current = null;
+        machine.trace(now, index, 3, f.id());
+        return null;
+      }
+      case YIELD, PREEMPT -> {
+        f.state = FiberState.RUNNABLE;
+        runQueue.enqueue(f);
+        current = null;
+        machine.trace(now, index, 4, f.id());
+        return null;
+      }
+      case HANDOFF -> {
+        Fiber t = f.handoffTarget;
+        f.handoffTarget = null;
+        if (f.blockReason != null) {
+          f.state = FiberState.BLOCKED;
+        } else {
+          f.state = FiberState.RUNNABLE;
+          runQueue.enqueue(f);
+        }
+        if (t.state == FiberState.RUNNABLE) {
+          runQueue.remove(t);
+        }
+        machine.trace(now, index, 5, t.id());
+        if (f.handoffKeepAccount) {
+          FiberState.check(t.state, FiberState.RUNNING);
+          t.state = FiberState.RUNNING;
+          t.blockReason = null;
+          t.hardPreempted = false;
+          current = t;
+          return t;
+        }
+        if (t.state == FiberState.BLOCKED) {
+          t.state = FiberState.RUNNABLE;
+          t.blockReason = null;
+          t.sleepGen++;
+          runQueue.enqueue(t);
+        }
+        current = null;
+        return null;
+      }
+      default -> throw new IllegalStateException("unexpected fiber op " + f.op + " of " + f.describe());
+    }
+  }
+
+  /** A hard preemption of the current fiber at its deadline. */
+  void hardPreempt(Fiber f, long now) {
+    flush(now);
+    f.hardPreempted = true;
+    f.hardPreemptions++;
+    f.state = FiberState.RUNNABLE;
+    runQueue.enqueue(f);
+    current = null;
+    machine.trace(now, index, 6, f.id());
+  }
+
+  @Override
+  public String toString() {
+    return "CPU " + index;
+  }
+}

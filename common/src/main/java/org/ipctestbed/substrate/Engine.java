@@ -1,0 +1,46 @@
+package org.ipctestbed.substrate;
+
+/**
+ * How time passes and how IPIs travel on a {@link Machine}: the only part of the substrate that
+ * differs between the real and the simulated engine (DESIGN.md, "Two engines, one code path"). The
+ * scheduling decisions themselves live in {@link Cpu} and are shared.
+ */
+abstract class Engine {
+  final Machine machine;
+
+  Engine(Machine machine) {
+    this.machine = machine;
+  }
+
+  abstract boolean isSimulated();
+
+  /** The current time as seen on {@code cpu}. */
+  abstract long now(Cpu cpu);
+
+  /** Lets the calling fiber do {@code ns} of work in {@code category}; returns when it is done. */
+  abstract void work(Fiber f, long ns, Category category);
+
+  /** Arms the timer that wakes {@code f} at {@code f.sleepUntil} (unless {@code f.sleepGen} moves on). */
+  abstract void armSleep(Fiber f);
+
+  /** Delivers {@code request} to {@code target}'s inbox. */
+  abstract void post(Cpu target, IpiRequest request);
+
+  /** {@code cpu}, idle, has a runnable fiber: make it dispatch. Called on {@code cpu}. */
+  abstract void kick(Cpu cpu);
+
+  /** {@code cpu.quantumEnd}/{@code quantumGen} changed. */
+  abstract void armQuantum(Cpu cpu);
+
+  /** {@code cpu.preemptDeadline}/{@code preemptGen} changed. */
+  abstract void armPreemptDeadline(Cpu cpu);
+
+  /** Runs until every non-daemon fiber has returned; returns the elapsed nanoseconds. */
+  abstract long run();
+
+  /** The last non-daemon fiber has returned. */
+  abstract void allDone();
+
+  /** A fiber failed: stop as soon as possible. */
+  abstract void failed();
+}

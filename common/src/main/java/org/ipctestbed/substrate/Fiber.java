@@ -1,0 +1,375 @@
+package org.ipctestbed.substrate;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * A user-level thread of a {@link Process}, bound to one {@link Cpu}, run as a {@link Coroutine}
+ * (DESIGN.md, "The substrate": the suggested name {@code Fiber} keeps it apart from {@link
+ * java.lang.Thread}). Its states are those of {@link FiberState}.
+ *
+ * <p>The scheduling primitives the mechanisms use are methods of the fiber that calls them: {@link
+ * #work}, {@link #charge}, {@link #block}, {@link #yieldCpu}, {@link #handoff}, {@link #sleep}, {@link
+ * #safePoint}, {@link #critEnter}/{@link #critExit}. Each must be called by the fiber itself, from
+ * inside its body; {@link #current()} finds it. {@link #wake()} may be called from anywhere: another
+ * fiber on any CPU, an IPI handler, or outside the machine.
+ *
+ * <p>Safe points, where a pending soft preemption is honoured: the return from {@link #work} and
+ * {@link #charge}, {@link #safePoint()}, and the outermost {@link #critExit()}. Between two calls of
+ * these primitives a fiber's code takes no virtual time in the simulated engine.
+ *
+ * <p>Wake-ups carry a permit, as {@link java.util.concurrent.locks.LockSupport} does: a wake that
+ * arrives while the fiber is running or runnable is remembered, and its next {@link #block} returns
+ * at once. Callers therefore block in a loop that re-checks their condition.
+ */
+public final class Fiber {
+  /** A fiber's code. {@code self} is the fiber it runs in. */
+  @FunctionalInterface
+  public interface Body {
+    void run(Fiber self) throws Exception;
+  }
+
+  /** Why a fiber handed control back to its CPU. */
+  enum Op {
+    WORK,
+    BLOCK,
+    YIELD,
+    PREEMPT,
+    HANDOFF,
+    EXIT
+  }
+
+  private final int id;
+  private final String name;
+  private final Process process;
+  private final Cpu cpu;
+  private final boolean daemon;
+  private final Account account;
+  private final Coroutine coroutine;
+  private final Machine machine;
+  private final AtomicBoolean wakeIpiPending = new AtomicBoolean();
+  private final IpiRequest wakeIpi;
+  private final IpiRequest killIpi;
+
+  // Touched only by the fiber's own CPU.
+  FiberState state = FiberState.NEW;
+  String blockReason;
+  boolean wakePermit;
+  Op op;
+  Fiber handoffTarget;
+  boolean handoffKeepAccount;
+  long workRemaining;
+  Category workCategory = Category.USER;
+  int critDepth;
+  boolean hardPreempted;
+  boolean killed;
+  long sleepGen;
+  long sleepUntil;
+  long softPreemptions;
+  long hardPreemptions;
+
+  Fiber(int id, String name, Process process, Cpu cpu, boolean daemon, Body body) {
+    this.id = id;
+    this.name = name;
+    this.process = process;
+    this.cpu = cpu;
+    this.daemon = daemon;
+    this.machine = process.machine();
+    this.account = new Account(this, machine.cpuCount());
+    this.coroutine = new Coroutine(() -> runBody(body));
+    this.wakeIpi =
+        on -> {
+          wakeIpiPending.set(false);
+          on.wakeLocal(this);
+        };
+    this.killIpi = on -> on.killLocal(this);
+  }
+
+  private void runBody(Body body) {
+    try {
+      body.run(this);
+    } catch (Throwable t) {
+      machine.fail(this, t);
+    }
+    op = Op.EXIT;
+  }
+
+  // ------------------------------------------------------------------ identity and state
+
+  /** The fiber whose code is running on the calling carrier, or {@code null} outside any fiber. */
+  public static Fiber current() {
+    Cpu c = Cpu.current();
+    if (c == null || !Coroutine.inCoroutine()) {
+      return null;
+    }
+    return c.current;
+  }
+
+  public int id() {
+    return id;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  /** The CPU this fiber is bound to. */
+  public Cpu cpu() {
+    return cpu;
+  }
+
+  public Machine machine() {
+    return machine;
+  }
+
+  /** Whether the run ends without waiting for this fiber (a server loop). */
+  public boolean isDaemon() {
+    return daemon;
+  }
+
+  /** The account charged when this fiber's CPU holds it. */
+  public Account account() {
+    return account;
+  }
+
+  /** Current state; exact from the fiber's own CPU or after the run, an estimate elsewhere. */
+  public FiberState state() {
+    return state;
+  }
+
+  /** The reason given to the last {@link #block}, while blocked; {@code null} otherwise. */
+  public String blockReason() {
+    return blockReason;
+  }
+
+  /**
+   * Whether the fiber was stopped by hard preemption and has not run since (K42: a hard-preempted
+   * dispatcher refuses synchronous PPCs until it is re-dispatched, research/k42.md 4.4).
+   */
+  public boolean isHardPreempted() {
+    return hardPreempted;
+  }
+
+  /** How often this fiber honoured a soft preemption at a safe point. */
+  public long softPreemptions() {
+    return softPreemptions;
+  }
+
+  /** How often this fiber was preempted hard. */
+  public long hardPreemptions() {
+    return hardPreemptions;
+  }
+
+  /** The current time on this fiber's CPU: virtual (sim) or {@link System#nanoTime()} (real). */
+  public long now() {
+    return machine.engine().now(cpu);
+  }
+
+  // ------------------------------------------------------------------ primitives (self only)
+
+  private void checkSelf(String what) {
+    if (cpu.current != this || !Coroutine.inCoroutine() || Cpu.current() != cpu) {
+      throw new IllegalStateException(
+          what + " on fiber '" + name + "' must be called by that fiber itself, from its body");
+    }
+  }
+
+  void suspend(Op why) {
+    op = why;
+    Coroutine.suspend();
+  }
+
+  /**
+   * Does {@code ns} nanoseconds of the fiber's own work (category {@link Category#USER}): the
+   * simulated engine advances virtual time, the real engine spins for that long in slices, polling
+   * for IPIs and hard preemption between slices. Returns at a safe point.
+   *
+   * @throws IllegalArgumentException if {@code ns} is negative
+   */
+  public void work(long ns) {
+    checkSelf("work");
+    if (ns < 0) {
+      throw new IllegalArgumentException("work must be >= 0 ns, got " + ns);
+    }
+    if (ns > 0) {
+      machine.engine().work(this, ns, Category.USER);
+    }
+    safePoint();
+  }
+
+  /** Charges one unit of a named mechanism cost; see {@link #charge(Cost, long)}. */
+  public void charge(Cost cost) {
+    charge(cost, 1);
+  }
+
+  /**
+   * Charges {@code units} of a named mechanism cost (category {@link Category#MECHANISM}): the
+   * simulated engine advances virtual time by the cost model's figure, the real engine only counts
+   * it. Either way the ledger tallies it by name. Returns at a safe point.
+   */
+  public void charge(Cost cost, long units) {
+    checkSelf("charge");
+    long ns = machine.costModel().ns(cost, units);
+    cpu.tallyCost(cost, machine.engine().isSimulated() ? ns : 0);
+    if (ns > 0 && machine.engine().isSimulated()) {
+      machine.engine().work(this, ns, Category.MECHANISM);
+    }
+    safePoint();
+  }
+
+  /**
+   * Blocks until {@link #wake()}: the CPU goes to the next runnable fiber. Returns at once, consuming
+   * it, if a wake permit is pending.
+   *
+   * @param reason what the fiber waits for, printed by deadlock reports (keep it a constant string:
+   *     no allocation on hot paths)
+   */
+  public void block(String reason) {
+    checkSelf("block");
+    if (wakePermit) {
+      wakePermit = false;
+      return;
+    }
+    blockReason = reason;
+    suspend(Op.BLOCK);
+  }
+
+  /** Gives the CPU to the next runnable fiber, if any, and stays runnable (a scheduling point). */
+  public void yieldCpu() {
+    checkSelf("yield");
+    suspend(Op.YIELD);
+  }
+
+  /**
+   * Hands this CPU straight to {@code target}, a fiber bound to the same CPU, and blocks with {@code
+   * reason} (or stays runnable if {@code reason} is {@code null}) until woken or handed back to.
+   *
+   * <p>With {@code keepAccount}, the CPU goes on charging the account it holds (K42's borrowed
+   * domain, research/k42.md 3.1 (c)): no scheduler decision, no change of charge; the target's work
+   * lands on that account until a scheduling event (quantum expiry, a preempting wake) ends the
+   * borrowing and moves the rest to the target's own account. Without it, the hand-off goes through
+   * the scheduler: the target is made runnable and the CPU dispatches normally, charging a scheduler
+   * decision.
+   *
+   * @throws IllegalArgumentException if {@code target} is on another CPU or is this fiber
+   * @throws DeadProcessException if {@code target}'s process has been killed
+   * @throws IllegalStateException if {@code target} has finished or is running
+   */
+  public void handoff(Fiber target, boolean keepAccount, String reason) {
+    checkSelf("handoff");
+    if (target == this) {
+      throw new IllegalArgumentException("fiber '" + name + "' cannot hand off to itself");
+    }
+    if (target.cpu != cpu) {
+      throw new IllegalArgumentException(
+          "hand-off from fiber '" + name + "' on CPU " + cpu.index() + " to fiber '" + target.name + "' on CPU "
+              + target.cpu.index() + ": a hand-off stays on one CPU; wake a fiber on another CPU instead");
+    }
+    if (!target.process.isAlive() || target.killed) {
+      throw new DeadProcessException("hand-off from fiber '" + name + "'", target);
+    }
+    if (target.state == FiberState.DONE || target.state == FiberState.RUNNING) {
+      throw new IllegalStateException(
+          "hand-off to fiber '" + target.name + "', which is " + target.state);
+    }
+    handoffTarget = target;
+    handoffKeepAccount = keepAccount;
+    blockReason = reason;
+    suspend(Op.HANDOFF);
+  }
+
+  /** Blocks for {@code ns} nanoseconds (a timer on this fiber's CPU wakes it), or until woken. */
+  public void sleep(long ns) {
+    checkSelf("sleep");
+    if (ns < 0) {
+      throw new IllegalArgumentException("sleep must be >= 0 ns, got " + ns);
+    }
+    wakePermit = false;
+    sleepUntil = now() + ns;
+    sleepGen++;
+    machine.engine().armSleep(this);
+    blockReason = "sleeping";
+    suspend(Op.BLOCK);
+  }
+
+  /**
+   * A safe point: if a soft preemption is pending and the fiber is not in a critical section, it
+   * yields now (research/k42.md 4.4: "finishes its critical section ... and yields").
+   */
+  public void safePoint() {
+    if (cpu.preemptFlag && critDepth == 0 && cpu.current == this) {
+      softPreemptions++;
+      suspend(Op.YIELD);
+    }
+  }
+
+  /**
+   * Enters a critical section: IPI requests to this CPU and soft preemption are deferred until the
+   * matching {@link #critExit()} (DragonFly's {@code crit_enter}, research/lwkt.md 4; K42's disabled
+   * dispatcher). Hard preemption is not deferred. Sections nest.
+   */
+  public void critEnter() {
+    checkSelf("critEnter");
+    critDepth++;
+  }
+
+  /** Leaves a critical section; the outermost exit runs deferred IPIs and is a safe point. */
+  public void critExit() {
+    checkSelf("critExit");
+    if (critDepth == 0) {
+      throw new IllegalStateException("critExit without critEnter on fiber '" + name + "'");
+    }
+    if (--critDepth == 0) {
+      cpu.runDeferredIpis();
+      safePoint();
+    }
+  }
+
+  /** Whether this fiber is inside a critical section. */
+  public boolean inCritical() {
+    return critDepth > 0;
+  }
+
+  // ------------------------------------------------------------------ wake (from anywhere)
+
+  /**
+   * Makes this fiber runnable if it is blocked, or leaves a permit if it is not. From this fiber's
+   * own CPU the wake is immediate; from anywhere else it travels as an IPI to that CPU (never
+   * touching another CPU's run queue), deduplicated while one is in flight. Does not allocate.
+   */
+  public void wake() {
+    if (Cpu.current() == cpu) {
+      cpu.wakeLocal(this);
+    } else if (wakeIpiPending.compareAndSet(false, true)) {
+      cpu.post(wakeIpi);
+    }
+  }
+
+  IpiRequest killIpi() {
+    return killIpi;
+  }
+
+  Coroutine coroutine() {
+    return coroutine;
+  }
+
+  /** One line for reports: name, process, CPU, state and block reason. */
+  public String describe() {
+    return String.format(
+        "fiber '%s' of %s on CPU %d: %s%s%s",
+        name,
+        process,
+        cpu.index(),
+        state,
+        state == FiberState.BLOCKED && blockReason != null ? " (" + blockReason + ")" : "",
+        daemon ? " [daemon]" : "");
+  }
+
+  @Override
+  public String toString() {
+    return name;
+  }
+}

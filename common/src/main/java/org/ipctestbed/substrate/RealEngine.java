@@ -1,0 +1,339 @@
+package org.ipctestbed.substrate;
+
+import java.util.PriorityQueue;
+import java.util.concurrent.locks.LockSupport;
+import org.jctools.queues.MpscArrayQueue;
+
+/**
+ * The real engine: one carrier platform thread per virtual CPU, running in parallel on the host;
+ * time is {@link System#nanoTime()} (DESIGN.md, "Two engines, one code path").
+ *
+ * <p>IPIs travel through a bounded lock-free MPSC inbox per CPU (JCTools {@link MpscArrayQueue}). As
+ * in DragonFly's {@code lwkt_send_ipiq} (research/lwkt.md 4), a sender that finds the inbox full
+ * processes its own incoming IPIs while it spins, so that two CPUs sending to each other cannot
+ * deadlock. A carrier takes its IPIs, expired sleep timers and quantum expiry at every interrupt
+ * point: between fibers, and between two slices of the running fiber's {@code work}. An idle carrier
+ * follows the configured {@link IdlePolicy}; a sender unparks a parked carrier.
+ *
+ * <p>Hard preemption happens at the next work slice after the deadline; a fiber that does no work
+ * cannot be preempted hard (it still honours soft preemption at its safe points). The watchdog in
+ * {@link #run()} reports a deadlock when every CPU has been idle, with empty inboxes and no pending
+ * timer and no dispatch, for {@code MachineConfig.watchdogNs} while a non-daemon fiber has not
+ * returned.
+ */
+final class RealEngine extends Engine {
+  private static final class SleepEntry implements Comparable<SleepEntry> {
+    final Fiber fiber;
+    final long at;
+    final long gen;
+
+    SleepEntry(Fiber fiber, long at, long gen) {
+      this.fiber = fiber;
+      this.at = at;
+      this.gen = gen;
+    }
+
+    @Override
+    public int compareTo(SleepEntry o) {
+      return Long.compare(at, o.at);
+    }
+  }
+
+  private static final class RealCpu {
+    final MpscArrayQueue<IpiRequest> inbox;
+    final PriorityQueue<SleepEntry> sleepers = new PriorityQueue<>();
+    volatile int sleeping;
+    volatile boolean parked;
+    volatile boolean idle;
+    Thread thread;
+
+    RealCpu(int capacity) {
+      inbox = new MpscArrayQueue<>(capacity);
+    }
+  }
+
+  private volatile boolean stop;
+  private volatile Thread waiter;
+  private long t0;
+
+  RealEngine(Machine machine) {
+    super(machine);
+  }
+
+  private static RealCpu rc(Cpu cpu) {
+    return (RealCpu) cpu.engineState;
+  }
+
+  void prepare() {
+    for (int i = 0; i < machine.cpuCount(); i++) {
+      machine.cpu(i).engineState = new RealCpu(machine.config().ipiQueueCapacity());
+    }
+  }
+
+  @Override
+  boolean isSimulated() {
+    return false;
+  }
+
+  @Override
+  long now(Cpu cpu) {
+    return System.nanoTime();
+  }
+
+  @Override
+  void work(Fiber f, long ns, Category category) {
+    Cpu cpu = f.cpu();
+    long slice = machine.config().workSliceNs();
+    long now = System.nanoTime();
+    cpu.flush(now);
+    cpu.category = category;
+    long remaining = ns;
+    while (remaining > 0) {
+      long sliceEnd = now + Math.min(remaining, slice);
+      long t;
+      while ((t = System.nanoTime()) < sliceEnd) {
+        Thread.onSpinWait();
+      }
+      remaining -= t - now;
+      now = t;
+      interrupts(cpu, now);
+      if (stop || (cpu.preemptFlag && now >= cpu.preemptDeadline)) {
+        cpu.flush(now);
+        if (!stop) {
+          f.hardPreempted = true;
+          f.hardPreemptions++;
+        }
+        f.suspend(Fiber.Op.PREEMPT);
+        now = System.nanoTime();
+        cpu.flush(now);
+        cpu.category = category;
+      }
+    }
+    cpu.flush(now);
+    cpu.category = Category.MECHANISM;
+  }
+
+  /** Takes IPIs (unless deferred by a critical section), expired sleep timers and quantum expiry. */
+  private void interrupts(Cpu cpu, long now) {
+    RealCpu r = rc(cpu);
+    IpiRequest req;
+    while ((req = r.inbox.relaxedPoll()) != null) {
+      cpu.deliverIpi(req);
+    }
+    SleepEntry s;
+    while ((s = r.sleepers.peek()) != null && s.at <= now) {
+      r.sleepers.poll();
+      r.sleeping = r.sleepers.size();
+      if (s.fiber.sleepGen == s.gen && s.fiber.state == FiberState.BLOCKED) {
+        cpu.wakeLocal(s.fiber);
+      }
+    }
+    if (cpu.current != null && now >= cpu.quantumEnd) {
+      cpu.onQuantumExpiry(now);
+    }
+  }
+
+  @Override
+  void armSleep(Fiber f) {
+    RealCpu r = rc(f.cpu());
+    r.sleepers.add(new SleepEntry(f, f.sleepUntil, f.sleepGen));
+    r.sleeping = r.sleepers.size();
+  }
+
+  @Override
+  void post(Cpu target, IpiRequest request) {
+    RealCpu r = rc(target);
+    while (!r.inbox.offer(request)) {
+      Cpu me = Cpu.current();
+      if (me != null) {
+        RealCpu mine = rc(me);
+        IpiRequest own;
+        while ((own = mine.inbox.relaxedPoll()) != null) {
+          me.deliverIpi(own);
+        }
+      }
+      Thread.onSpinWait();
+    }
+    if (r.parked) {
+      LockSupport.unpark(r.thread);
+    }
+  }
+
+  @Override
+  void kick(Cpu cpu) {
+    // The carrier of an idle CPU looks at its run queue after every interrupt; nothing to do.
+  }
+
+  @Override
+  void armQuantum(Cpu cpu) {
+    // Polled at interrupt points.
+  }
+
+  @Override
+  void armPreemptDeadline(Cpu cpu) {
+    // Polled at work slices.
+  }
+
+  @Override
+  void allDone() {
+    Thread w = waiter;
+    if (w != null) {
+      LockSupport.unpark(w);
+    }
+  }
+
+  @Override
+  void failed() {
+    stop = true;
+    allDone();
+  }
+
+  @Override
+  long run() {
+    waiter = Thread.currentThread();
+    int n = machine.cpuCount();
+    t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      Cpu c = machine.cpu(i);
+      c.lastFlush = t0;
+      RealCpu r = rc(c);
+      r.thread = new Thread(() -> carrier(c), "cpu-" + i);
+      r.thread.setDaemon(true);
+    }
+    for (int i = 0; i < n; i++) {
+      rc(machine.cpu(i)).thread.start();
+    }
+    RuntimeException problem = watch();
+    stop = true;
+    for (int i = 0; i < n; i++) {
+      LockSupport.unpark(rc(machine.cpu(i)).thread);
+    }
+    for (int i = 0; i < n; i++) {
+      try {
+        rc(machine.cpu(i)).thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while stopping the carriers", e);
+      }
+    }
+    long end = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      machine.cpu(i).flush(end);
+    }
+    if (problem != null) {
+      machine.setElapsed(end - t0);
+      if (problem instanceof DeadlockException d) {
+        throw new DeadlockException(d.getMessage().lines().findFirst().orElse("deadlock"), machine.unfinishedFibers());
+      }
+      throw problem;
+    }
+    return end - t0;
+  }
+
+  /** Waits for the run to end; returns the reason to abort it, if any (deadlock, time limit). */
+  private RuntimeException watch() {
+    long watchdog = machine.config().watchdogNs();
+    long limit = machine.config().timeLimitNs();
+    long lastProgress = -1;
+    long lastChange = System.nanoTime();
+    while (machine.liveFibers() > 0 && machine.failure() == null) {
+      LockSupport.parkNanos(Math.min(10_000_000L, Math.max(1_000_000L, watchdog / 10)));
+      long now = System.nanoTime();
+      if (now - t0 > limit) {
+        return new DeadlockException(
+            "time limit of " + limit + " ns reached while " + machine.liveFibers() + " non-daemon fiber(s) have not returned",
+            java.util.List.of());
+      }
+      long progress = 0;
+      boolean quiet = true;
+      for (int i = 0; i < machine.cpuCount(); i++) {
+        Cpu c = machine.cpu(i);
+        RealCpu r = rc(c);
+        progress += c.dispatches;
+        quiet &= r.idle && r.inbox.isEmpty() && r.sleeping == 0;
+      }
+      if (progress != lastProgress || !quiet) {
+        lastProgress = progress;
+        lastChange = now;
+      } else if (now - lastChange > watchdog) {
+        return new DeadlockException(
+            "deadlock (watchdog): every CPU idle for " + (now - lastChange) / 1_000_000 + " ms while "
+                + machine.liveFibers() + " non-daemon fiber(s) have not returned",
+            java.util.List.of());
+      }
+    }
+    return null;
+  }
+
+  private void carrier(Cpu cpu) {
+    Cpu.setCurrent(cpu);
+    RealCpu r = rc(cpu);
+    try {
+      while (!stop) {
+        long now = System.nanoTime();
+        interrupts(cpu, now);
+        Fiber f = cpu.current;
+        if (f == null) {
+          f = cpu.dispatchNext(now);
+          if (f != null) {
+            cpu.tallyCost(Cost.SCHED_DECISION, 0);
+            cpu.tallyCost(Cost.THREAD_SWITCH, 0);
+          }
+        }
+        if (f == null) {
+          idle(cpu, r);
+          continue;
+        }
+        runFiber(cpu, f);
+      }
+      cpu.flush(System.nanoTime());
+    } catch (Throwable t) {
+      machine.fail(cpu.current, t);
+    } finally {
+      Cpu.setCurrent(null);
+    }
+  }
+
+  private void runFiber(Cpu cpu, Fiber f) {
+    while (f != null && !stop) {
+      if (f.killed) {
+        cpu.finish(f);
+        cpu.current = null;
+        return;
+      }
+      cpu.category = Category.MECHANISM;
+      boolean finished = f.coroutine().resume();
+      if (stop && !finished && f.op == Fiber.Op.PREEMPT) {
+        return;
+      }
+      f = cpu.afterSuspend(f, finished, System.nanoTime());
+    }
+  }
+
+  private void idle(Cpu cpu, RealCpu r) {
+    r.idle = true;
+    IdlePolicy policy = machine.config().idlePolicy();
+    long spinUntil =
+        policy == IdlePolicy.SPIN ? Long.MAX_VALUE
+            : policy == IdlePolicy.SPIN_THEN_PARK ? System.nanoTime() + machine.config().idleSpinNs()
+            : 0;
+    while (!stop && r.inbox.isEmpty() && cpu.runQueue.isEmpty()) {
+      long now = System.nanoTime();
+      SleepEntry next = r.sleepers.peek();
+      if (next != null && next.at <= now) {
+        break;
+      }
+      if (now < spinUntil) {
+        Thread.onSpinWait();
+        continue;
+      }
+      r.parked = true;
+      if (r.inbox.isEmpty() && !stop) {
+        long wait = next == null ? 1_000_000L : Math.min(1_000_000L, next.at - now);
+        LockSupport.parkNanos(wait);
+      }
+      r.parked = false;
+    }
+    r.idle = false;
+  }
+}
