@@ -1,0 +1,34 @@
+package org.ipctestbed.experiments.workload;
+
+import java.util.List;
+import org.ipctestbed.ipc.IpcSystem;
+import org.ipctestbed.substrate.Machine;
+
+/**
+ * A named, parameterised workload, written once against the IPC SPI and run by the harness against
+ * every mechanism and engine (DESIGN.md, "Experiments"). Implementations carry, in their Javadoc, a
+ * small ASCII diagram of their topology (the Disruptor habit, STYLE.md).
+ *
+ * <p>Contract: {@link #install} creates the workload's processes and fibers on a fresh, not yet
+ * running machine, connects them through {@code ipc}, and obtains every recorder it needs from
+ * {@code sink} up front; the fibers then record on the hot path without allocating. Non-daemon
+ * fibers are the load generators: the run ends when they return. A workload draws randomness only
+ * from {@link Machine#random(long)}.
+ */
+public interface Workload {
+  /** Short name used on the command line and in results, e.g. {@code null-rpc}. */
+  String name();
+
+  /** One line for {@code list}. */
+  String description();
+
+  /** The parameters it understands, with defaults. */
+  List<Param> params();
+
+  /**
+   * Builds the workload on {@code machine}.
+   *
+   * @throws IllegalArgumentException when a parameter value is invalid, naming it and the allowed values
+   */
+  void install(Machine machine, IpcSystem ipc, WorkloadParams params, Measurements sink);
+}
