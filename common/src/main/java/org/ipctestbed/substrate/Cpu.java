@@ -112,8 +112,8 @@ public final class Cpu {
 
   // ------------------------------------------------------------------ scheduling, on this CPU only
 
-  void tallyCost(Cost cost, long ns) {
-    costCount[cost.ordinal()]++;
+  void tallyCost(Cost cost, long units, long ns) {
+    costCount[cost.ordinal()] += units;
     costNs[cost.ordinal()] += ns;
   }
 

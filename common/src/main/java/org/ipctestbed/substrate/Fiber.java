@@ -78,7 +78,9 @@ public final class Fiber {
     this.coroutine = new Coroutine(() -> runBody(body));
     this.wakeIpi =
         on -> {
-          wakeIpiPending.set(false);
+          // A read-modify-write, not a plain write: a waker whose getAndSet saw "pending" is then
+          // ordered before this one, so what it wrote before wake() is visible to the woken fiber.
+          wakeIpiPending.getAndSet(false);
           on.wakeLocal(this);
         };
     this.killIpi = on -> on.killLocal(this);
@@ -213,7 +215,7 @@ public final class Fiber {
   public void charge(Cost cost, long units) {
     checkSelf("charge");
     long ns = machine.costModel().ns(cost, units);
-    cpu.tallyCost(cost, machine.engine().isSimulated() ? ns : 0);
+    cpu.tallyCost(cost, units, machine.engine().isSimulated() ? ns : 0);
     if (ns > 0 && machine.engine().isSimulated()) {
       machine.engine().work(this, ns, Category.MECHANISM);
     }
@@ -343,7 +345,7 @@ public final class Fiber {
   public void wake() {
     if (Cpu.current() == cpu) {
       cpu.wakeLocal(this);
-    } else if (wakeIpiPending.compareAndSet(false, true)) {
+    } else if (!wakeIpiPending.getAndSet(true)) {
       cpu.post(wakeIpi);
     }
   }

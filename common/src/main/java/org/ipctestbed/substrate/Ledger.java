@@ -82,7 +82,7 @@ public final class Ledger {
     return s;
   }
 
-  /** How often {@code cost} was charged, over all CPUs. */
+  /** How many units of {@code cost} were charged (occurrences, or bytes/lines for per-unit costs), over all CPUs. */
   public long costCount(Cost cost) {
     long s = 0;
     for (int i = 0; i < machine.cpuCount(); i++) {

@@ -276,8 +276,8 @@ final class RealEngine extends Engine {
         if (f == null) {
           f = cpu.dispatchNext(now);
           if (f != null) {
-            cpu.tallyCost(Cost.SCHED_DECISION, 0);
-            cpu.tallyCost(Cost.THREAD_SWITCH, 0);
+            cpu.tallyCost(Cost.SCHED_DECISION, 1, 0);
+            cpu.tallyCost(Cost.THREAD_SWITCH, 1, 0);
           }
         }
         if (f == null) {

@@ -260,8 +260,8 @@ final class SimEngine extends Engine {
     }
     long cost =
         machine.costModel().ns(Cost.SCHED_DECISION, 1) + machine.costModel().ns(Cost.THREAD_SWITCH, 1);
-    cpu.tallyCost(Cost.SCHED_DECISION, machine.costModel().ns(Cost.SCHED_DECISION, 1));
-    cpu.tallyCost(Cost.THREAD_SWITCH, machine.costModel().ns(Cost.THREAD_SWITCH, 1));
+    cpu.tallyCost(Cost.SCHED_DECISION, 1, machine.costModel().ns(Cost.SCHED_DECISION, 1));
+    cpu.tallyCost(Cost.THREAD_SWITCH, 1, machine.costModel().ns(Cost.THREAD_SWITCH, 1));
     s.mode = DISPATCHING;
     s.dispatchGen++;
     if (cost == 0) {

@@ -22,7 +22,9 @@ import org.ipctestbed.substrate.Process;
  * class with a smaller history preempts softly; quantum expiry preempts softly when a domain of the
  * same or a higher class is runnable.
  *
- * <p>Differences from K42: histories are plain {@code long}s rather than (exponent, mantissa) pairs;
+ * <p>Differences from K42: histories are plain {@code long}s rather than (exponent, mantissa) pairs,
+ * and the increment is computed as {@code ns × 4096 / weight} (multiply first), so that a weight that
+ * does not divide 4096 gets its exact share (K42's integer drag makes weights 2049–4096 all equal);
  * a domain first seen on a CPU starts at the smallest history present there instead of zero (K42
  * relies on inflation alone); there is no 16-domain heap limit.
  */
@@ -40,10 +42,6 @@ public final class ProportionalSharePolicy implements SchedulerPolicy {
     return new Queue();
   }
 
-  /** Drag per nanosecond charged: {@code 4096 / weight}, at least 1. */
-  static long drag(Process p) {
-    return Math.max(1, 4096 / p.weight());
-  }
 
   private static final class Domain {
     final Process process;
@@ -179,7 +177,7 @@ public final class ProportionalSharePolicy implements SchedulerPolicy {
         }
         lastInflation += periods * INFLATION_PERIOD_NS;
       }
-      domain(p).history += ns * drag(p);
+      domain(p).history += ns * 4096 / p.weight();
     }
 
     @Override
