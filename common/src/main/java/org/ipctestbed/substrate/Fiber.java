@@ -22,6 +22,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * at once. Callers therefore block in a loop that re-checks their condition.
  */
 public final class Fiber {
+  /** Code a fiber runs on another fiber's stack; see {@link Fiber#upcall}. */
+  @FunctionalInterface
+  public interface Upcall {
+    /** Runs as {@code server}; returns a status for the caller. */
+    int run(Fiber server);
+  }
+
   /** A fiber's code. {@code self} is the fiber it runs in. */
   @FunctionalInterface
   public interface Body {
@@ -44,7 +51,7 @@ public final class Fiber {
   private final Cpu cpu;
   private final boolean daemon;
   private final Account account;
-  private final Coroutine coroutine;
+  private Coroutine coroutine;
   private final Machine machine;
   private final AtomicBoolean wakeIpiPending = new AtomicBoolean();
   private final IpiRequest wakeIpi;
@@ -281,6 +288,73 @@ public final class Fiber {
     handoffKeepAccount = keepAccount;
     blockReason = reason;
     suspend(Op.HANDOFF);
+  }
+
+  /**
+   * Runs {@code code} as {@code server}, a blocked fiber on this CPU, on this fiber's own stack: the
+   * CPU's current fiber becomes {@code server} (so its primitives, {@link #current()} and wake-ups
+   * address the server) while this fiber is blocked "in call", with no continuation switch and no
+   * scheduler decision; the CPU keeps charging the account it holds. This is K42's PPC fast path as
+   * the issue describes it: the server thread runs the method on the caller's stack and needs a
+   * stack of its own only if it blocks (research/k42.md 1.2, 3.1 (c)). Here it need not even then:
+   * if the server blocks, sleeps or is preempted, this fiber's continuation is suspended with it, and
+   * resumes when the server is dispatched again, which is correct because the caller waits for the
+   * reply anyway.
+   *
+   * <p>On return, if a scheduling event ended the borrowing during the upcall (the CPU no longer
+   * charges the account it charged at entry), the return is diverted through the scheduler: this
+   * fiber yields and continues when dispatched in its own right (k42.md 3.1, "the server's eventual
+   * return is diverted through the scheduler"). The server goes back to its blocked state with its
+   * block reason. Upcalls nest (a server calling another server).
+   *
+   * @return what {@code code} returned
+   * @throws IllegalArgumentException if {@code server} is on another CPU or is this fiber
+   * @throws DeadProcessException if {@code server}'s process has been killed
+   * @throws IllegalStateException if {@code server} is not blocked
+   */
+  public int upcall(Fiber server, Upcall code) {
+    checkSelf("upcall");
+    if (server == this) {
+      throw new IllegalArgumentException("fiber '" + name + "' cannot upcall itself");
+    }
+    if (server.cpu != cpu) {
+      throw new IllegalArgumentException(
+          "upcall from fiber '" + name + "' on CPU " + cpu.index() + " to fiber '" + server.name
+              + "' on CPU " + server.cpu.index() + ": an upcall stays on one CPU");
+    }
+    if (!server.process.isAlive() || server.killed) {
+      throw new DeadProcessException("upcall from fiber '" + name + "'", server);
+    }
+    if (server.state != FiberState.BLOCKED) {
+      throw new IllegalStateException("upcall to fiber '" + server.name + "', which is " + server.state);
+    }
+    Account entryAccount = cpu.account;
+    Coroutine own = server.coroutine;
+    String serverReason = server.blockReason;
+    server.coroutine = coroutine;
+    state = FiberState.BLOCKED;
+    blockReason = "in call (upcall)";
+    server.state = FiberState.RUNNING;
+    server.blockReason = null;
+    server.hardPreempted = false;
+    cpu.current = server;
+    int result;
+    try {
+      result = code.run(server);
+    } finally {
+      // The server is current again here: whatever happened in between, this stack only runs when
+      // its logical owner (the server) is dispatched.
+      cpu.current = this;
+      server.state = FiberState.BLOCKED;
+      server.blockReason = serverReason;
+      server.coroutine = own;
+      state = FiberState.RUNNING;
+      blockReason = null;
+    }
+    if (cpu.account != entryAccount) {
+      suspend(Op.YIELD); // slow return: through the scheduler, in this fiber's own account
+    }
+    return result;
   }
 
   /** Blocks for {@code ns} nanoseconds (a timer on this fiber's CPU wakes it), or until woken. */

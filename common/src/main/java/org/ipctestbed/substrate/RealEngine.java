@@ -303,6 +303,7 @@ final class RealEngine extends Engine {
       }
       cpu.category = Category.MECHANISM;
       boolean finished = f.coroutine().resume();
+      f = cpu.current; // an upcall may have changed the logical fiber while the stack ran
       if (stop && !finished && f.op == Fiber.Op.PREEMPT) {
         return;
       }

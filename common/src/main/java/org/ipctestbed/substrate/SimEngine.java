@@ -301,6 +301,7 @@ final class SimEngine extends Engine {
       s.mode = RUNNING;
       cpu.category = Category.MECHANISM;
       boolean finished = f.coroutine().resume();
+      f = cpu.current; // an upcall may have changed the logical fiber while the stack ran
       if (machine.failure() != null) {
         return;
       }
