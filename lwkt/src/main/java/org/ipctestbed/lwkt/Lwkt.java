@@ -1,0 +1,182 @@
+package org.ipctestbed.lwkt;
+
+import org.ipctestbed.ipc.Status;
+import org.ipctestbed.substrate.Fiber;
+
+/**
+ * The LWKT message operations: DragonFly's {@code lwkt_initmsg}, {@code lwkt_sendmsg}, {@code
+ * lwkt_domsg}, {@code lwkt_forwardmsg}, {@code lwkt_replymsg}, {@code lwkt_waitmsg}, {@code
+ * lwkt_waitport}, {@code lwkt_getport}, {@code lwkt_abortmsg}, {@code lwkt_dropmsg} and {@code
+ * lwkt_checkmsg} (modern semantics, research/lwkt.md section 2). Each goes through the function
+ * vector of the port involved; each takes the calling fiber ({@code curthread}) explicitly.
+ *
+ * <p>Hot path: nothing here allocates, locks or throws unless the call is a misuse. A misuse (a send
+ * of a message that is not owned by the sender, a reply to a message that is not in progress, an
+ * operation the port kind forbids, a wait on a port one does not own) throws {@link
+ * MsgStateException} or {@link PortException} before anything has changed, where DragonFly would
+ * panic; the offending fiber may catch it and the others go on.
+ *
+ * <p>Not modelled: interruptible waits ({@code PCATCH}: the substrate has no signals; the {@code
+ * flags} argument is accepted and ignored), {@code lwkt_sendmsg_oncpu}.
+ */
+public final class Lwkt {
+  private Lwkt() {}
+
+  /** DragonFly's {@code EASYNC}: the port took the message and will reply later. */
+  public static final int EASYNC = Status.EASYNC;
+
+  /** {@code ENOENT}: {@code dropmsg} found nothing to drop. */
+  public static final int ENOENT = 2;
+
+  /**
+   * {@code lwkt_initmsg}: flags = {@code DONE | flags}, reply port set. The message must be owned by
+   * the caller (not in flight).
+   *
+   * @param flags any of {@link MsgFlags#USER_BITS} ({@code ABORTABLE}, {@code DROPABLE}, {@code
+   *     PRIORITY}, {@code NORESCHED})
+   * @throws MsgStateException if the message is in flight
+   */
+  public static void initmsg(LwktMsg msg, LwktPort replyPort, int flags) {
+    msg.init(java.util.Objects.requireNonNull(replyPort, "reply port"), flags & ~MsgFlags.ABORTABLE);
+    msg.abortFn = null;
+  }
+
+  /** {@code lwkt_initmsg_abortable}: as {@link #initmsg} plus {@code ABORTABLE} and the abort function. */
+  public static void initmsgAbortable(LwktMsg msg, LwktPort replyPort, int flags, LwktMsg.AbortFunction abortFn) {
+    msg.init(java.util.Objects.requireNonNull(replyPort, "reply port"), flags | MsgFlags.ABORTABLE);
+    msg.abortFn = java.util.Objects.requireNonNull(abortFn, "abort function");
+  }
+
+  private static void checkSendable(LwktPort port, LwktMsg msg, MsgTransition t) {
+    if (msg.replyPort == null) {
+      throw new MsgStateException(msg, "send without a reply port (call Lwkt.initmsg first)", msg.flags());
+    }
+    msg.check(t);
+    if (!port.canPut()) {
+      throw port.illegal("putport (sendmsg/domsg/forwardmsg)", msg);
+    }
+  }
+
+  /**
+   * {@code lwkt_sendmsg}: asynchronous. Clears {@code REPLY|SYNC|DONE} and puts the message; if the
+   * port completes it synchronously, replies it at once, so that the reply is queued on the reply
+   * port as usual (invariant 6). The message is the target's until the reply is pulled.
+   */
+  public static void sendmsg(Fiber self, LwktPort port, LwktMsg msg) {
+    checkSendable(port, msg, MsgTransition.SEND);
+    msg.apply(MsgTransition.SEND);
+    int error = port.putport(self, msg);
+    if (error != EASYNC) {
+      replymsg(self, msg, error);
+    }
+  }
+
+  /**
+   * {@code lwkt_domsg}: synchronous. Sets {@code SYNC} and puts the message; if the port answers
+   * {@code EASYNC}, waits for it ({@link #waitmsg}); otherwise the port completed it in the caller's
+   * context: the message becomes {@code DONE|REPLY} and the result returns at once, without any
+   * thread switch (invariant 5).
+   *
+   * @return the message's result code ({@code ms_error})
+   */
+  public static int domsg(Fiber self, LwktPort port, LwktMsg msg, int flags) {
+    checkSendable(port, msg, MsgTransition.DOMSG);
+    msg.apply(MsgTransition.DOMSG);
+    int error = port.putport(self, msg);
+    if (error == EASYNC) {
+      return waitmsg(self, msg, flags);
+    }
+    msg.error = error;
+    msg.apply(MsgTransition.COMPLETE);
+    return error;
+  }
+
+  /**
+   * {@code lwkt_forwardmsg}: puts a message in progress (received, not yet replied) to another port,
+   * keeping its reply port; if that port completes it synchronously, replies it.
+   *
+   * @return what the put returned ({@link #EASYNC} or the synchronous result)
+   */
+  public static int forwardmsg(Fiber self, LwktPort port, LwktMsg msg) {
+    checkSendable(port, msg, MsgTransition.FORWARD);
+    int error = port.putport(self, msg);
+    if (error != EASYNC) {
+      replymsg(self, msg, error);
+    }
+    return error;
+  }
+
+  /**
+   * {@code lwkt_replymsg}: sets {@code ms_error} and calls the <em>reply port's</em> reply function
+   * (invariant 4). The message must be in progress: replied exactly once (invariant 10).
+   */
+  public static void replymsg(Fiber self, LwktMsg msg, int error) {
+    msg.check(MsgTransition.COMPLETE);
+    msg.error = error;
+    msg.replyPort.replyport(self, msg);
+  }
+
+  /**
+   * {@code lwkt_nullreply} as reply functions use it ({@code lwkt_null_replyport}): marks a message in
+   * progress {@code DONE|REPLY}, queueing it nowhere and waking nobody.
+   */
+  public static void nullReply(LwktMsg msg) {
+    msg.apply(MsgTransition.COMPLETE);
+  }
+
+  /**
+   * {@code lwkt_waitmsg}: blocks until the message is {@code DONE}; pulls it off the reply port if it
+   * was queued there. Through the reply port's vector; a {@code DROPABLE} message cannot be waited
+   * on.
+   *
+   * @return the message's result code
+   */
+  public static int waitmsg(Fiber self, LwktMsg msg, int flags) {
+    return msg.replyPort.waitmsg(self, msg, flags);
+  }
+
+  /** {@code lwkt_waitport}: blocks until a message is on {@code port}, pulls and returns it (never null). */
+  public static LwktMsg waitport(Fiber self, LwktPort port, int flags) {
+    return port.waitport(self, flags);
+  }
+
+  /** {@code lwkt_getport}: pulls the next message (priority queue first), or {@code null}. */
+  public static LwktMsg getport(Fiber self, LwktPort port) {
+    return port.getport(self);
+  }
+
+  /**
+   * {@code lwkt_dropmsg}: the target port's owner takes back a queued, not yet replied message and
+   * marks it {@code DONE} (not replied).
+   *
+   * @return 0, or {@link #ENOENT} if the message is not queued as a request on its target port
+   */
+  public static int dropmsg(Fiber self, LwktMsg msg) {
+    LwktPort port = msg.targetPort;
+    if (port == null) {
+      return ENOENT;
+    }
+    return port.dropmsg(self, msg);
+  }
+
+  /**
+   * {@code lwkt_abortmsg}: if the message is {@code ABORTABLE} and neither {@code DONE} nor {@code
+   * REPLY}, calls its abort function (which typically sends an abort request to the target); else
+   * does nothing. A request, not a guarantee: the message is still replied exactly once.
+   *
+   * @return whether the abort function was called
+   */
+  public static boolean abortmsg(Fiber self, LwktMsg msg) {
+    int f = msg.flags();
+    if ((f & MsgFlags.ABORTABLE) != 0 && (f & (MsgFlags.DONE | MsgFlags.REPLY)) == 0) {
+      msg.abortFn.abort(self, msg);
+      return true;
+    }
+    return false;
+  }
+
+  /** {@code lwkt_checkmsg}: whether the message is {@code DONE} (owned by its originator again). */
+  public static boolean checkmsg(LwktMsg msg) {
+    return msg.has(MsgFlags.DONE);
+  }
+}

@@ -1,0 +1,271 @@
+package org.ipctestbed.lwkt;
+
+import org.ipctestbed.substrate.Cost;
+import org.ipctestbed.substrate.Cpu;
+import org.ipctestbed.substrate.Fiber;
+import org.ipctestbed.substrate.FiberState;
+
+/**
+ * A port owned by one thread: DragonFly's thread port back-end ({@code lwkt_initport_thread},
+ * {@code lwkt_thread_putport/replyport/getport/waitmsg/waitport/dropmsg} and their {@code _remote}
+ * IPI halves; research/lwkt.md section 3, "thread port"). The optimised case: no lock at all,
+ * because only the owner's CPU ever touches the queues.
+ *
+ * <ul>
+ *   <li><b>put</b> from the owner's CPU queues the message at once; from another CPU it marks the
+ *       message {@code INTRANSIT} and posts the message's own IPI request to the owner's CPU, whose
+ *       handler queues it there (invariant 8). Either way the put returns {@code EASYNC}.
+ *   <li><b>reply</b> ({@code SYNC}): on the reply port owner's CPU, set {@code DONE|REPLY}; from
+ *       elsewhere set {@code REPLY|INTRANSIT} and IPI the owner's CPU, which sets {@code DONE}. An
+ *       asynchronous reply is queued on the port with {@code DONE|REPLY}, through an IPI if remote.
+ *   <li>put and reply <b>schedule the owner</b> only if it sleeps on the port ({@code
+ *       MSGPORTF_WAITING}); scheduling a thread that is already runnable does nothing (invariant 13).
+ *   <li>get, wait and drop are the owner's only (invariant 9).
+ * </ul>
+ *
+ * <p>The owner: DragonFly embeds a thread's port in the thread ({@code td_msgport}) and initialises it
+ * before the thread runs. Here a port is made for a CPU and bound to its owner fiber either at once
+ * ({@link #ThreadPort(Fiber)}, from inside the fiber) or by the fiber's first statement ({@link
+ * #bindOwner}); until then puts queue normally and nobody can get. Fibers never migrate in the
+ * substrate, so the original's "chase a migrated owner" re-post is kept but never taken.
+ *
+ * <p>Differences: {@code MSGF_NORESCHED} is not honoured (the substrate's wake decides preemption by
+ * priority alone); the queueing done by an IPI handler on the owner's CPU is not charged (handlers
+ * cannot charge; {@link Cost#IPI_LATENCY} stands for it); interruptible waits ({@code PCATCH}) are not
+ * modelled, since the substrate has no signals.
+ */
+public final class ThreadPort extends LwktPort {
+  private final Cpu cpu;
+  private volatile Fiber owner;
+
+  // Statistics, written on the owner's CPU only.
+  long localPuts;
+  long remotePuts;
+  long schedules;
+  long sleeps;
+  int lastQueueingCpu = -1;
+
+  /** A port owned by {@code owner} (call it from inside the owner, or before the machine runs). */
+  public ThreadPort(Fiber owner) {
+    this(owner.cpu(), owner.name() + ".msgport");
+    this.owner = owner;
+  }
+
+  /** A port for a thread of CPU {@code cpu}, bound later by {@link #bindOwner}. */
+  public ThreadPort(Cpu cpu, String name) {
+    super(name);
+    this.cpu = java.util.Objects.requireNonNull(cpu, "cpu");
+  }
+
+  /**
+   * Makes {@code self} the owner. Called by the owner itself.
+   *
+   * @throws PortException if {@code self} runs on another CPU or another fiber owns the port
+   */
+  public void bindOwner(Fiber self) {
+    if (self.cpu() != cpu) {
+      throw new PortException("fiber '" + self.name() + "' on " + self.cpu() + " cannot own " + this + " of " + cpu);
+    }
+    Fiber o = owner;
+    if (o != null && o != self) {
+      throw new PortException(this + " is already owned by fiber '" + o.name() + "'");
+    }
+    owner = self;
+  }
+
+  /** The owning fiber, or {@code null} before {@link #bindOwner}. */
+  public Fiber owner() {
+    return owner;
+  }
+
+  /** The CPU of the owner: where the queues live. */
+  public Cpu cpu() {
+    return cpu;
+  }
+
+  @Override
+  public String kind() {
+    return "thread port";
+  }
+
+  private void checkOwner(Fiber self, String op) {
+    if (owner != self) {
+      Fiber o = owner;
+      throw new PortException(
+          op + " on " + this + " by fiber '" + (self == null ? "?" : self.name()) + "': only its owner "
+              + (o == null ? "(none bound yet)" : "'" + o.name() + "'") + " may " + op);
+    }
+  }
+
+  /** {@code _lwkt_schedule_msg}: wake the owner if it sleeps on this port; on the owner's CPU. */
+  private void scheduleIfWaiting() {
+    if ((portFlags & MSGPORTF_WAITING) != 0) {
+      Fiber td = owner;
+      if (td != null && td.state() == FiberState.BLOCKED) {
+        schedules++;
+        td.wake();
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ put
+
+  @Override
+  boolean canPut() {
+    return true;
+  }
+
+  @Override
+  int putport(Fiber self, LwktMsg msg) {
+    if (Cpu.current() == cpu) {
+      msg.check(MsgTransition.PUSH);
+      self.charge(Cost.QUEUE_OP);
+      msg.targetPort = this;
+      push(msg, MsgTransition.PUSH);
+      localPuts++;
+      lastQueueingCpu = cpu.index();
+      scheduleIfWaiting();
+    } else {
+      msg.check(MsgTransition.PUT_DEPART);
+      self.charge(Cost.IPI_SEND);
+      msg.targetPort = this;
+      msg.apply(MsgTransition.PUT_DEPART);
+      cpu.post(msg.putIpi);
+    }
+    return Lwkt.EASYNC;
+  }
+
+  /** {@code lwkt_thread_putport_remote}: runs on the owner's CPU at interrupt level. */
+  static void putportRemote(LwktMsg msg, Cpu on) {
+    ThreadPort port = (ThreadPort) msg.targetPort;
+    if (port.cpu != on) {
+      port.cpu.post(msg.putIpi); // chase a migrated owner
+      return;
+    }
+    port.push(msg, MsgTransition.PUT_ARRIVE);
+    port.remotePuts++;
+    port.lastQueueingCpu = on.index();
+    port.scheduleIfWaiting();
+  }
+
+  // ------------------------------------------------------------------ reply
+
+  @Override
+  void replyport(Fiber self, LwktMsg msg) {
+    boolean sync = msg.has(MsgFlags.SYNC);
+    if (Cpu.current() == cpu) {
+      if (sync) {
+        msg.apply(MsgTransition.COMPLETE);
+      } else {
+        msg.check(MsgTransition.REPLY_QUEUE);
+        self.charge(Cost.QUEUE_OP);
+        push(msg, MsgTransition.REPLY_QUEUE);
+      }
+      scheduleIfWaiting();
+    } else {
+      msg.check(MsgTransition.REPLY_DEPART);
+      self.charge(Cost.IPI_SEND);
+      msg.apply(MsgTransition.REPLY_DEPART);
+      cpu.post(msg.replyIpi);
+    }
+  }
+
+  /** {@code lwkt_thread_replyport_remote}: runs on the reply port owner's CPU at interrupt level. */
+  static void replyportRemote(LwktMsg msg, Cpu on) {
+    ThreadPort port = (ThreadPort) msg.replyPort;
+    if (port.cpu != on) {
+      port.cpu.post(msg.replyIpi);
+      return;
+    }
+    if (msg.has(MsgFlags.SYNC)) {
+      msg.apply(MsgTransition.REPLY_ARRIVE_SYNC);
+    } else {
+      port.push(msg, MsgTransition.REPLY_ARRIVE_QUEUE);
+    }
+    port.scheduleIfWaiting();
+  }
+
+  // ------------------------------------------------------------------ owner operations
+
+  @Override
+  LwktMsg getport(Fiber self) {
+    checkOwner(self, "getport");
+    return pullNext(self);
+  }
+
+  @Override
+  LwktMsg waitport(Fiber self, int flags) {
+    checkOwner(self, "waitport");
+    LwktMsg m;
+    while ((m = poll()) == null) {
+      portFlags |= MSGPORTF_WAITING;
+      sleeps++;
+      self.block("lwkt_waitport");
+      portFlags &= ~MSGPORTF_WAITING;
+    }
+    pullAny(m);
+    self.charge(Cost.QUEUE_OP);
+    return m;
+  }
+
+  @Override
+  int waitmsg(Fiber self, LwktMsg msg, int flags) {
+    checkWaitable(msg);
+    if (!msg.has(MsgFlags.DONE)) {
+      checkOwner(self, "waitmsg");
+      while (!msg.has(MsgFlags.DONE)) {
+        portFlags |= MSGPORTF_WAITING;
+        sleeps++;
+        self.block("lwkt_waitmsg");
+        portFlags &= ~MSGPORTF_WAITING;
+      }
+      if (msg.has(MsgFlags.QUEUED)) {
+        pull(msg, MsgTransition.PULL_REPLY);
+        self.charge(Cost.QUEUE_OP);
+      }
+    } else if (msg.has(MsgFlags.QUEUED)) {
+      checkOwner(self, "waitmsg");
+      pull(msg, MsgTransition.PULL_REPLY);
+      self.charge(Cost.QUEUE_OP);
+    }
+    return msg.error;
+  }
+
+  @Override
+  int dropmsg(Fiber self, LwktMsg msg) {
+    checkOwner(self, "dropmsg");
+    if ((msg.flags() & (MsgFlags.REPLY | MsgFlags.QUEUED)) == MsgFlags.QUEUED
+        && (msg.queue == msgq || msg.queue == msgqPrio)) {
+      pull(msg, MsgTransition.DROP);
+      return 0;
+    }
+    return Lwkt.ENOENT;
+  }
+
+  // ------------------------------------------------------------------ statistics
+
+  /** Puts queued directly by the owner's CPU (sender on the same CPU). */
+  public long localPuts() {
+    return localPuts;
+  }
+
+  /** Puts that arrived in an IPI and were queued by the owner's CPU. */
+  public long remotePuts() {
+    return remotePuts;
+  }
+
+  /** Times a put or reply made the sleeping owner runnable. */
+  public long schedules() {
+    return schedules;
+  }
+
+  /** Times the owner went to sleep on this port (in waitport or waitmsg). */
+  public long sleeps() {
+    return sleeps;
+  }
+
+  /** The CPU that queued the last request put here ({@code -1} before any). */
+  public int lastQueueingCpu() {
+    return lastQueueingCpu;
+  }
+}

@@ -1,0 +1,122 @@
+package org.ipctestbed.lwkt.spi;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.ipctestbed.ipc.Connection;
+import org.ipctestbed.ipc.Handler;
+import org.ipctestbed.ipc.IpcSystem;
+import org.ipctestbed.ipc.Service;
+import org.ipctestbed.ipc.ServiceSpec;
+import org.ipctestbed.lwkt.Lwkt;
+import org.ipctestbed.lwkt.ThreadPort;
+import org.ipctestbed.substrate.Fiber;
+import org.ipctestbed.substrate.Machine;
+import org.ipctestbed.substrate.Process;
+
+/**
+ * LWKT message ports behind the IPC SPI: a thin layer over the native API that never bypasses it.
+ *
+ * <table>
+ *   <caption>Mapping of the SPI onto LWKT</caption>
+ *   <tr><th>SPI</th><th>LWKT</th></tr>
+ *   <tr><td>{@code export(server, spec, handler)}</td><td>one server thread (daemon fiber of the
+ *       server process) per CPU of the placement, owning a {@link ThreadPort}; its loop is
+ *       {@code waitport}, run the handler on the message's own request copy, {@code replymsg} with
+ *       the handler's status. The handler's CPU time is charged to the server's process (research/
+ *       lwkt.md 4: no borrowing).</td></tr>
+ *   <tr><td>{@code connect(client, cpu, service)}</td><td>the target is the server thread's port on
+ *       the client's CPU if the service is served there, else the port of serving CPU
+ *       {@code cpus[clientCpu % cpus.length]}: puts to it travel as IPIs, replies come back the same
+ *       way. The connection has its own reply port (a thread port bound to the first fiber that
+ *       uses it), one call message and a pool of {@value #DEFAULT_POOL} preallocated send messages.</td></tr>
+ *   <tr><td>{@code call}</td><td>copy the request into the call message (charging {@code
+ *       COPY_PER_BYTE}), {@code domsg}, copy the reply out (charging it again). {@code EMSGSIZE} above
+ *       the service's {@code maxPayload}; {@code ENOSPC} if the reply does not fit the caller's
+ *       message; {@code ESRCH} if the server process is dead.</td></tr>
+ *   <tr><td>{@code send}</td><td>take a message from the pool ({@code EBUSY} when empty: back-pressure),
+ *       copy the request into it, {@code sendmsg} with the connection's reply port; {@code
+ *       EMSGSIZE}, {@code ESRCH} as for call.</td></tr>
+ *   <tr><td>{@code receive}</td><td>take a reply off the reply port ({@code getport}, or {@code
+ *       waitport} when asked to wait), copy it out with the handler's status, return the message to
+ *       the pool. {@code EWOULDBLOCK} when nothing is there and either waiting was not asked for or
+ *       nothing is outstanding.</td></tr>
+ * </table>
+ *
+ * <p>Limitation: a server process killed while a request is in its queue or handler never replies
+ * it, so the caller stays blocked (DragonFly has the same property; K42 answers such calls with
+ * {@code ESRCH}). Calls made after the kill get {@code ESRCH}.
+ */
+public final class LwktIpcSystem implements IpcSystem {
+  /** Send messages preallocated per connection. */
+  public static final int DEFAULT_POOL = 32;
+
+  /** Smallest reply buffer of a message: one K42 PPC page, the SPI's default payload bound. */
+  static final int MIN_REPLY_CAPACITY = 4072;
+
+  private final Machine machine;
+  private final int poolSize;
+  private final Map<String, LwktService> services = new LinkedHashMap<>();
+
+  public LwktIpcSystem(Machine machine) {
+    this(machine, DEFAULT_POOL);
+  }
+
+  /** @param poolSize send messages per connection (the depth of its asynchronous window) */
+  public LwktIpcSystem(Machine machine, int poolSize) {
+    if (poolSize < 1) {
+      throw new IllegalArgumentException("the send pool needs at least one message, got " + poolSize);
+    }
+    this.machine = java.util.Objects.requireNonNull(machine, "machine");
+    this.poolSize = poolSize;
+  }
+
+  @Override
+  public Machine machine() {
+    return machine;
+  }
+
+  @Override
+  public Service export(Process server, ServiceSpec spec, Handler handler) {
+    java.util.Objects.requireNonNull(handler, "handler");
+    if (services.containsKey(spec.name())) {
+      throw new IllegalArgumentException("a service named '" + spec.name() + "' is already exported");
+    }
+    if (server.machine() != machine) {
+      throw new IllegalArgumentException(server + " belongs to another machine");
+    }
+    ThreadPort[] ports = new ThreadPort[machine.cpuCount()];
+    for (int c : spec.cpus()) {
+      machine.cpu(c); // validates the CPU, naming the range
+      if (ports[c] != null) {
+        throw new IllegalArgumentException("service '" + spec.name() + "' lists CPU " + c + " twice");
+      }
+      ports[c] = new ThreadPort(machine.cpu(c), spec.name() + "@cpu" + c);
+    }
+    for (int c : spec.cpus()) {
+      ThreadPort port = ports[c];
+      server.spawnDaemon(spec.name() + "@cpu" + c, c, self -> serve(self, port, handler));
+    }
+    LwktService s = new LwktService(spec, server, ports);
+    services.put(spec.name(), s);
+    return s;
+  }
+
+  /** A server thread: {@code waitport}, handle, {@code replymsg}, forever. */
+  private static void serve(Fiber self, ThreadPort port, Handler handler) {
+    port.bindOwner(self);
+    while (true) {
+      RpcMsg m = (RpcMsg) Lwkt.waitport(self, port, 0);
+      int status = handler.handle(self, m.request, m.reply);
+      Lwkt.replymsg(self, m, status);
+    }
+  }
+
+  @Override
+  public Connection connect(Process client, int clientCpu, Service service) {
+    machine.cpu(clientCpu);
+    if (!(service instanceof LwktService s) || services.get(s.spec().name()) != s) {
+      throw new IllegalArgumentException(service + " was not exported by this LWKT instance");
+    }
+    return new LwktConnection(s, client, clientCpu, poolSize, Math.max(MIN_REPLY_CAPACITY, s.spec().maxPayload()));
+  }
+}
