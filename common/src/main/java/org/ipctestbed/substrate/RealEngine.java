@@ -97,12 +97,17 @@ final class RealEngine extends Engine {
       remaining -= t - now;
       now = t;
       interrupts(cpu, now);
-      if (stop || (cpu.preemptFlag && now >= cpu.preemptDeadline)) {
+      if (stop || f.killed) {
+        // Stopping, or the fiber's process was killed (the kill IPI was just taken): leave the work
+        // and give the CPU back; afterSuspend finishes a killed fiber, as the simulated engine does.
         cpu.flush(now);
-        if (!stop) {
-          f.hardPreempted = true;
-          f.hardPreemptions++;
-        }
+        f.suspend(Fiber.Op.PREEMPT);
+        return;
+      }
+      if (cpu.preemptFlag && now >= cpu.preemptDeadline) {
+        cpu.flush(now);
+        f.hardPreempted = true;
+        f.hardPreemptions++;
         f.suspend(Fiber.Op.PREEMPT);
         now = System.nanoTime();
         cpu.flush(now);

@@ -110,4 +110,29 @@ class BadInputTest {
     assertTrue(laps[0] > 0);
     assertEquals(FiberState.DONE, victim.fibers().get(0).state());
   }
+
+  @org.junit.jupiter.params.ParameterizedTest
+  @org.junit.jupiter.params.provider.ValueSource(strings = {"sim", "real"})
+  void aFiberKilledDuringItsWorkRunsNoMoreOfItsCodeInEitherEngine(String engine) {
+    // Found by the LWKT work: the real engine used to finish the work and run on.
+    Machine m = Machine.create(Machines.of(engine, 2).build());
+    java.util.concurrent.atomic.AtomicBoolean started = new java.util.concurrent.atomic.AtomicBoolean();
+    java.util.concurrent.atomic.AtomicBoolean ranAfterKill = new java.util.concurrent.atomic.AtomicBoolean();
+    Process victim = m.newProcess("victim");
+    victim.spawn("victim", 0, self -> {
+      started.set(true);
+      self.work(20_000_000);
+      ranAfterKill.set(true);
+    });
+    m.newProcess("killer").spawn("killer", 1, self -> {
+      while (!started.get()) {
+        self.sleep(1_000);
+      }
+      self.sleep(100_000);
+      victim.kill();
+    });
+    m.run();
+    assertTrue(!ranAfterKill.get(), engine + ": the killed fiber ran on after its work");
+    assertEquals(FiberState.DONE, victim.fibers().get(0).state());
+  }
 }
