@@ -16,14 +16,20 @@ import org.ipctestbed.substrate.Fiber;
  * MsgStateException} or {@link PortException} before anything has changed, where DragonFly would
  * panic; the offending fiber may catch it and the others go on.
  *
- * <p>Not modelled: interruptible waits ({@code PCATCH}: the substrate has no signals; the {@code
- * flags} argument is accepted and ignored), {@code lwkt_sendmsg_oncpu}.
+ * <p>Interruptible waits: {@link #PCATCH} in the {@code flags} of {@link #domsg}, {@link #waitmsg}
+ * or {@link #waitport} on a {@link ThreadPort} makes the wait interruptible by {@link
+ * ThreadPort#signal()}: {@code waitmsg} then calls {@link #abortmsg} once and still waits for the
+ * reply; {@code waitport} returns {@code null}. Spin and serializer ports ignore {@code PCATCH}. Not
+ * modelled: {@code lwkt_sendmsg_oncpu}, {@code ERESTART}.
  */
 public final class Lwkt {
   private Lwkt() {}
 
   /** DragonFly's {@code EASYNC}: the port took the message and will reply later. */
   public static final int EASYNC = Status.EASYNC;
+
+  /** {@code PCATCH}: the wait may be interrupted by a signal ({@link ThreadPort#signal()}). */
+  public static final int PCATCH = 0x0100;
 
   /** {@code ENOENT}: {@code dropmsg} found nothing to drop. */
   public static final int ENOENT = 2;
@@ -135,7 +141,10 @@ public final class Lwkt {
     return msg.replyPort.waitmsg(self, msg, flags);
   }
 
-  /** {@code lwkt_waitport}: blocks until a message is on {@code port}, pulls and returns it (never null). */
+  /**
+   * {@code lwkt_waitport}: blocks until a message is on {@code port}, pulls and returns it; {@code
+   * null} only when a {@link #PCATCH} wait is interrupted.
+   */
   public static LwktMsg waitport(Fiber self, LwktPort port, int flags) {
     return port.waitport(self, flags);
   }

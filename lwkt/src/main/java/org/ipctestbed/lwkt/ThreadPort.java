@@ -31,12 +31,15 @@ import org.ipctestbed.substrate.FiberState;
  *
  * <p>Differences: {@code MSGF_NORESCHED} is not honoured (the substrate's wake decides preemption by
  * priority alone); the queueing done by an IPI handler on the owner's CPU is not charged (handlers
- * cannot charge; {@link Cost#IPI_LATENCY} stands for it); interruptible waits ({@code PCATCH}) are not
- * modelled, since the substrate has no signals.
+ * cannot charge; {@link Cost#IPI_LATENCY} stands for it). The substrate has no signals, so the
+ * signal that interrupts a {@link Lwkt#PCATCH} wait ({@code lwkt_sleep} returning an error) is posted
+ * to the port with {@link #signal()}: a thread's port stands for the thread, as {@code td_msgport}
+ * is part of it.
  */
 public final class ThreadPort extends LwktPort {
   private final Cpu cpu;
   private volatile Fiber owner;
+  private volatile boolean signalPending;
 
   // Statistics, written on the owner's CPU only.
   long localPuts;
@@ -95,6 +98,32 @@ public final class ThreadPort extends LwktPort {
           op + " on " + this + " by fiber '" + (self == null ? "?" : self.name()) + "': only its owner "
               + (o == null ? "(none bound yet)" : "'" + o.name() + "'") + " may " + op);
     }
+  }
+
+  /**
+   * Posts a signal to the owner thread: its next (or current) {@link Lwkt#PCATCH} wait on this port
+   * is interrupted. Callable from any fiber on any CPU; the owner is woken (through an IPI if remote).
+   */
+  public void signal() {
+    signalPending = true;
+    Fiber o = owner;
+    if (o != null) {
+      o.wake();
+    }
+  }
+
+  /** Whether a signal is pending; consumed by an interruptible wait. */
+  public boolean signalPending() {
+    return signalPending;
+  }
+
+  /** {@code lwkt_sleep(..., PCATCH)} returning an error: takes a pending signal if the wait is interruptible. */
+  private boolean takeSignal(int flags) {
+    if ((flags & Lwkt.PCATCH) != 0 && signalPending) {
+      signalPending = false;
+      return true;
+    }
+    return false;
   }
 
   /** {@code _lwkt_schedule_msg}: wake the owner if it sleeps on this port; on the owner's CPU. */
@@ -198,6 +227,9 @@ public final class ThreadPort extends LwktPort {
     checkOwner(self, "waitport");
     LwktMsg m;
     while ((m = poll()) == null) {
+      if (takeSignal(flags)) {
+        return null; // lwkt_thread_waitport: "if (error) goto done" with msg == NULL
+      }
       portFlags |= MSGPORTF_WAITING;
       sleeps++;
       self.block("lwkt_waitport");
@@ -213,7 +245,14 @@ public final class ThreadPort extends LwktPort {
     checkWaitable(msg);
     if (!msg.has(MsgFlags.DONE)) {
       checkOwner(self, "waitmsg");
+      boolean sentAbort = false;
       while (!msg.has(MsgFlags.DONE)) {
+        if (!sentAbort && takeSignal(flags)) {
+          // Interrupted: request an abort once, then keep waiting for the (single) reply.
+          sentAbort = true;
+          Lwkt.abortmsg(self, msg);
+          continue;
+        }
         portFlags |= MSGPORTF_WAITING;
         sleeps++;
         self.block("lwkt_waitmsg");

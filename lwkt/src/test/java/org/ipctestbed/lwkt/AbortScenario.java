@@ -23,14 +23,25 @@ final class AbortScenario {
     WorkMsg victim;
   }
 
+  /** When the abort is requested. */
+  enum Mode {
+    /** abortmsg while the victim is queued behind a long request. */
+    QUEUED,
+    /** abortmsg right after sendmsg, while the victim travels to the server's CPU. */
+    IN_TRANSIT,
+    /** domsg with PCATCH, interrupted twice by a signal while the victim is queued. */
+    SIGNALLED
+  }
+
   final WorkMsg victim = new WorkMsg();
+  int abortFnCalls;
   MsgState stateAtAbort;
   boolean abortFnCalled;
   int victimError = -1;
   int abortReqError = -1;
 
-  /** @param queued abort once the victim is queued behind a long request; else while it is in transit */
-  void run(boolean queued) {
+  void run(Mode mode) {
+    boolean queued = mode != Mode.IN_TRANSIT;
     Machine m = Machines.sim(2);
     Process sp = m.newProcess("server");
     ThreadPort port = new ThreadPort(m.cpu(1), "server");
@@ -57,10 +68,13 @@ final class AbortScenario {
         }
       }
     });
-    m.newProcess("client").spawn("client", 0, self -> {
-      ThreadPort reply = new ThreadPort(self);
+    ThreadPort reply = new ThreadPort(m.cpu(0), "client.msgport");
+    Process client = m.newProcess("client");
+    client.spawn("client", 0, self -> {
+      reply.bindOwner(self);
       LwktMsg.AbortFunction abortFn = (s, msg) -> {
         abortFnCalled = true;
+        abortFnCalls++;
         WorkMsg w = (WorkMsg) msg;
         w.req.victim = w;
         Lwkt.initmsg(w.req, reply, MsgFlags.PRIORITY);
@@ -74,17 +88,30 @@ final class AbortScenario {
       }
       victim.cmd = 10_000;
       Lwkt.initmsgAbortable(victim, reply, 0, abortFn);
-      Lwkt.sendmsg(self, port, victim);
-      if (queued) {
-        self.sleep(5_000);
+      if (mode == Mode.SIGNALLED) {
+        victimError = Lwkt.domsg(self, port, victim, Lwkt.PCATCH);
+      } else {
+        Lwkt.sendmsg(self, port, victim);
+        if (queued) {
+          self.sleep(5_000);
+        }
+        stateAtAbort = victim.state();
+        Lwkt.abortmsg(self, victim);
+        victimError = Lwkt.waitmsg(self, victim, 0);
       }
-      stateAtAbort = victim.state();
-      Lwkt.abortmsg(self, victim);
-      victimError = Lwkt.waitmsg(self, victim, 0);
       if (queued) {
         Lwkt.waitmsg(self, blocker, 0);
       }
     });
+    if (mode == Mode.SIGNALLED) {
+      client.spawn("signaller", 0, self -> {
+        self.sleep(5_000);
+        stateAtAbort = victim.state();
+        reply.signal();
+        self.sleep(5_000);
+        reply.signal(); // a second signal: the wait is no longer interruptible
+      });
+    }
     m.run();
   }
 }

@@ -359,7 +359,7 @@ class InvariantsTest {
   @Test
   void invariant10_abortOfAQueuedMessageIsARequestAndTheMessageIsStillRepliedOnce() {
     AbortScenario s = new AbortScenario();
-    s.run(true);
+    s.run(AbortScenario.Mode.QUEUED);
     assertEquals(MsgState.QUEUED, s.stateAtAbort);
     assertTrue(s.abortFnCalled);
     assertEquals(1, s.victim.replies);
@@ -370,11 +370,49 @@ class InvariantsTest {
   @Test
   void invariant10_abortOfAnInTransitMessageFollowsItThroughTheSameIpiQueue() {
     AbortScenario s = new AbortScenario();
-    s.run(false);
+    s.run(AbortScenario.Mode.IN_TRANSIT);
     assertEquals(MsgState.IN_TRANSIT, s.stateAtAbort);
     assertTrue(s.abortFnCalled);
     assertEquals(1, s.victim.replies);
     assertEquals(AbortScenario.EINTR, s.victimError);
+  }
+
+  @Test
+  void invariant10_anInterruptedPcatchWaitRequestsOneAbortAndStillWaitsForTheSingleReply() {
+    AbortScenario s = new AbortScenario();
+    s.run(AbortScenario.Mode.SIGNALLED);
+    assertEquals(MsgState.QUEUED, s.stateAtAbort);
+    assertEquals(1, s.abortFnCalls, "one abort despite two signals");
+    assertEquals(1, s.victim.replies);
+    assertEquals(AbortScenario.EINTR, s.victimError);
+    assertTrue(s.victim.has(MsgFlags.DONE | MsgFlags.REPLY));
+  }
+
+  @Test
+  void anInterruptedPcatchWaitportReturnsNullAndAnUninterruptibleOneKeepsWaiting() {
+    Machine m = Machines.sim(2);
+    ThreadPort port = new ThreadPort(m.cpu(0), "waiter");
+    LwktMsg[] got = new LwktMsg[2];
+    Process p = m.newProcess("p");
+    p.spawn("waiter", 0, self -> {
+      port.bindOwner(self);
+      got[0] = Lwkt.waitport(self, port, Lwkt.PCATCH);
+      got[1] = Lwkt.waitport(self, port, 0);
+    });
+    p.spawn("other", 1, self -> {
+      self.sleep(1_000);
+      port.signal();
+      self.sleep(10_000);
+      port.signal();
+      self.sleep(10_000);
+      ThreadPort reply = new ThreadPort(self);
+      LwktMsg msg = new LwktMsg();
+      Lwkt.initmsg(msg, reply, 0);
+      Lwkt.sendmsg(self, port, msg);
+    });
+    m.run();
+    assertNull(got[0]);
+    assertTrue(got[1] != null, "the second signal did not interrupt a wait without PCATCH");
   }
 
   @Test
