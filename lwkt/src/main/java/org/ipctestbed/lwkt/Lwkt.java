@@ -41,9 +41,15 @@ public final class Lwkt {
    * @param flags any of {@link MsgFlags#USER_BITS} ({@code ABORTABLE}, {@code DROPABLE}, {@code
    *     PRIORITY}, {@code NORESCHED})
    * @throws MsgStateException if the message is in flight
+   * @throws IllegalArgumentException if {@code flags} has {@code ABORTABLE} (use {@link
+   *     #initmsgAbortable}, which takes the abort function) or bits other than the user bits
    */
   public static void initmsg(LwktMsg msg, LwktPort replyPort, int flags) {
-    msg.init(java.util.Objects.requireNonNull(replyPort, "reply port"), flags & ~MsgFlags.ABORTABLE);
+    if ((flags & ~MsgFlags.USER_BITS) != 0 || (flags & MsgFlags.ABORTABLE) != 0) {
+      throw new IllegalArgumentException("initmsg flags must be DROPABLE, PRIORITY or NORESCHED, got "
+          + MsgFlags.describe(flags) + (((flags & MsgFlags.ABORTABLE) != 0) ? " (use initmsgAbortable)" : ""));
+    }
+    msg.init(java.util.Objects.requireNonNull(replyPort, "reply port"), flags);
     msg.abortFn = null;
   }
 

@@ -36,7 +36,10 @@ public final class LwktSerializer {
     self.charge(Cost.ATOMIC);
     spin.lock();
     while (holder != null) {
-      waiters.add(self);
+      if (!waiters.add(self)) {
+        spin.unlock();
+        throw waiters.full("serializer '" + name + "'");
+      }
       spin.unlock();
       self.block("lwkt_serialize_enter");
       spin.lock();

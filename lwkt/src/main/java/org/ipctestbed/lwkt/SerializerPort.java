@@ -40,7 +40,9 @@ public final class SerializerPort extends LwktPort {
 
   /** {@code zsleep}: sleep on this port's channel, releasing the serializer meanwhile. */
   private void zsleep(Fiber self, String reason) {
-    sleepers.add(self);
+    if (!sleepers.add(self)) {
+      throw sleepers.full(toString());
+    }
     slz.exit(self);
     self.block(reason);
     slz.enter(self);

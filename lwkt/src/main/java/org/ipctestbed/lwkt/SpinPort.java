@@ -79,8 +79,11 @@ public final class SpinPort extends LwktPort {
     spin.lock();
     LwktMsg m;
     while ((m = poll()) == null) {
+      if (!sleepers.add(self)) {
+        spin.unlock();
+        throw sleepers.full(toString());
+      }
       portFlags |= MSGPORTF_WAITING;
-      sleepers.add(self);
       spin.unlock();
       self.block("lwkt_spin_waitport");
       spin.lock();
@@ -102,8 +105,11 @@ public final class SpinPort extends LwktPort {
         msg.waiter = self;
         msg.setAux(MsgFlags.WAITING, true);
       } else {
+        if (!sleepers.add(self)) {
+          spin.unlock();
+          throw sleepers.full(toString());
+        }
         portFlags |= MSGPORTF_WAITING;
-        sleepers.add(self);
       }
       spin.unlock();
       self.block("lwkt_spin_waitmsg");

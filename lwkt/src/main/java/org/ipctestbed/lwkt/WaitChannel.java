@@ -17,16 +17,23 @@ final class WaitChannel {
     sleepers = new Fiber[capacity];
   }
 
-  void add(Fiber f) {
+  /** Registers {@code f}; {@code false} (nothing changed) if the channel is full. */
+  boolean add(Fiber f) {
     for (int i = 0; i < n; i++) {
       if (sleepers[i] == f) {
-        return;
+        return true;
       }
     }
     if (n == sleepers.length) {
-      throw new IllegalStateException("more than " + sleepers.length + " fibers sleep on one LWKT object");
+      return false;
     }
     sleepers[n++] = f;
+    return true;
+  }
+
+  IllegalStateException full(String what) {
+    return new IllegalStateException("more than " + sleepers.length + " fibers sleep on " + what
+        + " at once; give it a larger capacity");
   }
 
   void remove(Fiber f) {
