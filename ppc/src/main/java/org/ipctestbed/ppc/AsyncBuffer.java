@@ -1,0 +1,111 @@
+package org.ipctestbed.ppc;
+
+import org.ipctestbed.ipc.IpcMessage;
+import org.ipctestbed.ipc.Status;
+
+/**
+ * One of a dispatcher's two bounded circular async buffers, {@code asyncBufferLocal} or {@code
+ * asyncBufferRemote} (research/k42.md 2.2 and 2.5; {@code os/kernel/sys/Dispatcher.H}). A message is a
+ * 3-word header (sender CommID as badge, XHandle, packed method/length) followed by the payload,
+ * at most {@link #MSG_LENGTH_MAX} = 6 words (48 bytes). Capacity is counted in words (K42: about 183
+ * per buffer, roughly 20 maximum-size or 61 empty messages). A full buffer refuses a deposit with
+ * {@code EBUSY} and stores nothing; dequeue is FIFO; the counters go back to 0 whenever the buffer is
+ * found empty.
+ *
+ * <p>Not thread-safe by itself: the local buffer is touched only on its dispatcher's CPU, the remote
+ * one under its dispatcher's lock ({@link Dispatcher#lockRemote()}). {@link #isEmpty()} may be read
+ * without the lock.
+ *
+ * <p>Difference: the third header word also carries the SPI operation code in its low 32 bits (K42
+ * packs method number and length in it and has no operation code).
+ */
+final class AsyncBuffer {
+  /** Header words per message. */
+  static final int HEADER_WORDS = 3;
+
+  /** {@code MSG_LENGTH}: 6 words of payload. */
+  public static final int MSG_LENGTH_MAX = 48;
+
+  private final long[] ring;
+  private int head;
+  private int used;
+  private volatile int count;
+
+  AsyncBuffer(int words) {
+    if (words < HEADER_WORDS + MSG_LENGTH_MAX / 8) {
+      throw new IllegalArgumentException("an async buffer needs at least 9 words, got " + words);
+    }
+    ring = new long[words];
+  }
+
+  boolean isEmpty() {
+    return count == 0;
+  }
+
+  int count() {
+    return count;
+  }
+
+  /** Deposits a message; {@code EBUSY} (nothing stored) if it does not fit. */
+  int deposit(long badge, long xhandle, int method, int op, byte[] src, int len) {
+    int payloadWords = (len + 7) >>> 3;
+    int need = HEADER_WORDS + payloadWords;
+    if (used + need > ring.length) {
+      return Status.EBUSY;
+    }
+    int cap = ring.length;
+    int pos = (head + used) % cap;
+    ring[pos] = badge;
+    ring[(pos + 1) % cap] = xhandle;
+    ring[(pos + 2) % cap] = ((long) (method & 0xFFFF) << 48) | ((long) (len & 0xFFFF) << 32) | (op & 0xFFFFFFFFL);
+    for (int w = 0; w < payloadWords; w++) {
+      long v = 0;
+      for (int b = 0; b < 8; b++) {
+        int i = w * 8 + b;
+        if (i < len) {
+          v |= (src[i] & 0xFFL) << (8 * b);
+        }
+      }
+      ring[(pos + HEADER_WORDS + w) % cap] = v;
+    }
+    used += need;
+    count = count + 1;
+    return Status.OK;
+  }
+
+  /** Takes the oldest message into {@code m}; false if the buffer is empty. */
+  boolean take(AsyncHandler.Message m) {
+    if (used == 0) {
+      return false;
+    }
+    int cap = ring.length;
+    m.badge = ring[head];
+    m.xhandle = ring[(head + 1) % cap];
+    long packed = ring[(head + 2) % cap];
+    m.method = (int) (packed >>> 48);
+    int len = (int) ((packed >>> 32) & 0xFFFF);
+    IpcMessage args = m.args;
+    args.clear();
+    args.op((int) packed);
+    byte[] dst = args.payload();
+    int payloadWords = (len + 7) >>> 3;
+    for (int w = 0; w < payloadWords; w++) {
+      long v = ring[(head + HEADER_WORDS + w) % cap];
+      for (int b = 0; b < 8; b++) {
+        int i = w * 8 + b;
+        if (i < len) {
+          dst[i] = (byte) (v >>> (8 * b));
+        }
+      }
+    }
+    args.length(len);
+    int n = HEADER_WORDS + payloadWords;
+    head = (head + n) % cap;
+    used -= n;
+    count = count - 1;
+    if (used == 0) {
+      head = 0; // counters reset when found empty (k42.md 2.5)
+    }
+    return true;
+  }
+}

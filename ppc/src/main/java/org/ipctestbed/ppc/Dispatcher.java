@@ -1,0 +1,440 @@
+package org.ipctestbed.ppc;
+
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
+import java.util.concurrent.atomic.AtomicReference;
+import org.ipctestbed.substrate.Cost;
+import org.ipctestbed.substrate.Fiber;
+
+/**
+ * A K42 dispatcher (VP) of one process on one CPU: the kernel's {@code ProcessAnnex} and the user-level
+ * {@code DispatcherDefault} in one object (research/k42.md sections 0, 1.2–1.7, 2, 4.3). It holds the
+ * soft-interrupt word, the IPC entry point, the thread table and the LIFO free list of server threads,
+ * the per-source retry lists, the single {@code pendingRemoteIPC} slot, the two async buffers and the
+ * async handler pool.
+ *
+ * <p>The dispatcher's own code (its RUN/INTERRUPT entry) runs in an "entry" fiber of the process,
+ * which sleeps until the soft-interrupt word goes from 0 to non-0, then takes the interrupts: accepts
+ * a pending remote IPC, wakes threads parked for a retry, makes an async handler ready, and honours
+ * {@code PREEMPT} by yielding cleanly. Being a fiber of the process, it runs in the process's own
+ * domain, as a K42 dispatcher made runnable by a soft interrupt does.
+ *
+ * <p>Disabled (k42.md 1.5, 4.4): a dispatcher refuses synchronous PPCs while it has no entry point, or
+ * has a "reserved thread": one of its threads was stopped by hard preemption and has not run since
+ * ({@link Fiber#isHardPreempted()}), or it is sending a remote IPC. K42's user-level disabled windows
+ * have no safe point here (the code between two substrate primitives is atomic on its CPU), so they
+ * need no flag. Only the dispatcher's own threads count: the entry fiber, server threads, async
+ * handlers and threads made by {@link PpcProcess#spawn} or {@link PpcProcess#attach}.
+ *
+ * <p>"Yields cleanly" (k42.md 1.6 step 4, {@code ExceptionLocal_GetNextProcess}): the substrate has
+ * no hook on its scheduler, so the yield points are the ones this module sees: the entry fiber going
+ * back to sleep or honouring {@code PREEMPT}, a server thread finishing a call, a handler going idle,
+ * a thread exiting, {@link PpcThread#yieldDispatcher()}. The {@code PREEMPT} bit that a refusal sets on
+ * the target makes its entry fiber run after the preempted thread has run again, so a notification
+ * always follows.
+ */
+public final class Dispatcher {
+  static final String AWAIT_SOFT_INTERRUPT = "ppc: dispatcher awaiting a soft interrupt";
+
+  final PpcKernel kernel;
+  final PpcProcess process;
+  final int cpuIndex;
+  final int vp;
+  final long commId;
+  final SoftInterrupts interrupts = new SoftInterrupts();
+  Fiber entry;
+  volatile boolean entryPointSet;
+
+  // thread table (threadArray) and thread lookup by fiber
+  private volatile PpcThread[] threadArray = new PpcThread[0];
+  private final ConcurrentHashMap<Fiber, PpcThread> byFiber = new ConcurrentHashMap<>();
+
+  // free list of server threads (LIFO)
+  private ServerThread[] free = new ServerThread[4];
+  private int freeCount;
+  private int serverThreads;
+  int reserved;
+
+  // IPC retry (ProcessAnnex fields and the library's ipcRetryList)
+  long ipcRetrySources;
+  long ipcDeferredRetrySources;
+  long ipcRetryTargets;
+  long ipcRetry;
+  Dispatcher ipcRetryNext;
+  final PpcThread[] ipcRetryList = new PpcThread[64];
+
+  // remote IPC
+  final AtomicReference<RemoteIPCBuffer> pendingRemoteIPC = new AtomicReference<>();
+  private final AtomicLongArray remoteWaiters;
+
+  // async PPC
+  final AsyncBuffer asyncLocal;
+  final AsyncBuffer asyncRemote;
+  private final AtomicBoolean remoteLock = new AtomicBoolean();
+  private AsyncHandler[] idle = new AsyncHandler[4];
+  private int idleCount;
+  private int handlerCount;
+  AsyncHandler ready;
+  int busy;
+  int maxBusySeen;
+  long asyncDropped;
+  long asyncHandled;
+
+  final AtomicLong wakeups = new AtomicLong();
+  long droppedReplies;
+
+  Dispatcher(PpcKernel kernel, PpcProcess process, int cpuIndex, int vp) {
+    this.kernel = kernel;
+    this.process = process;
+    this.cpuIndex = cpuIndex;
+    this.vp = vp;
+    this.commId = CommID.of(process.pid(), 0, vp);
+    this.remoteWaiters = new AtomicLongArray((kernel.machine().cpuCount() + 63) / 64);
+    this.asyncLocal = new AsyncBuffer(kernel.config().asyncBufferWords());
+    this.asyncRemote = new AsyncBuffer(kernel.config().asyncBufferWords());
+  }
+
+  void start(boolean withEntryPoint) {
+    entry = process.process().spawnDaemon("ppc-dispatcher-" + CommID.toString(commId), cpuIndex, this::runEntry);
+    for (int i = 0; i < kernel.config().initialServerThreads(); i++) {
+      freeThread(newServerThread());
+    }
+    entryPointSet = withEntryPoint;
+  }
+
+  // ------------------------------------------------------------------ identity
+
+  public long commId() {
+    return commId;
+  }
+
+  public int vp() {
+    return vp;
+  }
+
+  public int cpu() {
+    return cpuIndex;
+  }
+
+  public PpcProcess process() {
+    return process;
+  }
+
+  /** Whether the {@code IPC_CALL} entry point is registered. */
+  public boolean hasEntryPoint() {
+    return entryPointSet;
+  }
+
+  /** Server threads created so far (free or serving). */
+  public int serverThreads() {
+    return serverThreads;
+  }
+
+  /** Server threads on the free list now. */
+  public int freeServerThreads() {
+    return freeCount;
+  }
+
+  /** How often the soft-interrupt word went from 0 to non-0 (each one made the dispatcher runnable). */
+  public long wakeups() {
+    return wakeups.get();
+  }
+
+  /** Replies this dispatcher dropped because they failed the authenticity check (invariant 5). */
+  public long droppedReplies() {
+    return droppedReplies;
+  }
+
+  /** Async requests handled, and dropped as invalid. */
+  public long asyncHandled() {
+    return asyncHandled;
+  }
+
+  public long asyncDropped() {
+    return asyncDropped;
+  }
+
+  /** The most async handlers that were busy at once. */
+  public int maxBusyHandlers() {
+    return maxBusySeen;
+  }
+
+  /** Async handler threads created. */
+  public int asyncHandlerThreads() {
+    return handlerCount;
+  }
+
+  // ------------------------------------------------------------------ entry point, disabled state
+
+  /**
+   * Registers the {@code IPC_CALL} entry point ({@code ExceptionLocal_SetEntryPoint}); callers refused
+   * meanwhile are notified (their deferred retries fire). Call from a fiber on this dispatcher's CPU,
+   * or before the machine runs.
+   */
+  public void setEntryPoint() {
+    entryPointSet = true;
+    if (ipcDeferredRetrySources != 0) {
+      ipcRetrySources |= ipcDeferredRetrySources;
+      ipcDeferredRetrySources = 0;
+      kernel.cpu(cpuIndex).retry.notify(this);
+    }
+    if (pendingRemoteIPC.get() != null) {
+      raise(SoftInterrupts.PREEMPT);
+    }
+  }
+
+  /** K42's {@code reservedThread != NULL}: hard-preempted (a thread not run since) or sending remotely. */
+  boolean reservedThread() {
+    if (reserved > 0 || (entry != null && entry.isHardPreempted())) {
+      return true;
+    }
+    PpcThread[] a = threadArray;
+    for (int i = 0; i < a.length; i++) {
+      Fiber f = a[i].fiber;
+      if (f != null && f.isHardPreempted()) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /** Whether a synchronous PPC or reply to this dispatcher is refused now (k42.md 1.5). */
+  public boolean isDisabled() {
+    return !entryPointSet || reservedThread();
+  }
+
+  /** The dispatcher yields cleanly: notify the callers it refused (k42.md 1.6 step 4). */
+  void cleanYield() {
+    if (ipcRetrySources != 0 && !reservedThread()) {
+      kernel.cpu(cpuIndex).retry.notify(this);
+    }
+  }
+
+  /**
+   * Sets soft interrupt {@code bit}; on the word's 0 → non-0 transition, makes the dispatcher runnable
+   * (a local wake, or an IPI from another CPU). Callable from any fiber or IPI handler; charges
+   * nothing (the caller charges {@code SOFT_INTERRUPT}/{@code IPI_SEND}).
+   *
+   * @return whether this was the 0 → non-0 transition
+   */
+  boolean raise(int bit) {
+    if (interrupts.raise(bit)) {
+      wakeups.incrementAndGet();
+      entry.wake();
+      return true;
+    }
+    return false;
+  }
+
+  // ------------------------------------------------------------------ threads
+
+  /**
+   * The thread state of {@code f}, registered on first use. The thread table is written only by code
+   * on this dispatcher's CPU or before the machine runs (set-up, not the hot path).
+   */
+  PpcThread register(Fiber f) {
+    PpcThread t = byFiber.get(f);
+    if (t != null) {
+      return t;
+    }
+    return addThread(new PpcThread(kernel, this, threadArray.length, f));
+  }
+
+  private <T extends PpcThread> T addThread(T t) {
+    PpcThread[] a = Arrays.copyOf(threadArray, threadArray.length + 1);
+    a[t.key] = t;
+    threadArray = a;
+    if (t.fiber != null) {
+      byFiber.put(t.fiber, t);
+    }
+    return t;
+  }
+
+  PpcThread threadOf(Fiber f) {
+    return byFiber.get(f);
+  }
+
+  /** The thread with key {@code key}, or null if the key is out of range ({@code IPCReturnEntry}). */
+  PpcThread threadByKey(int key) {
+    PpcThread[] a = threadArray;
+    return key >= 0 && key < a.length ? a[key] : null;
+  }
+
+  private ServerThread newServerThread() {
+    ServerThread s = addThread(new ServerThread(kernel, this, threadArray.length));
+    serverThreads++;
+    s.fiber = process.process().spawnDaemon("ppc-server-" + CommID.toString(commId) + "-" + s.key, cpuIndex, s::body);
+    byFiber.put(s.fiber, s);
+    return s;
+  }
+
+  /**
+   * {@code allocThread}: a server thread from the LIFO free list, or a new one when it is empty (the
+   * free list grows by one thread per call that finds it empty, up to {@code maxServerThreads};
+   * threads are never destroyed), or {@code null} (ENOMEM) beyond the limit.
+   */
+  ServerThread allocThread() {
+    if (freeCount > 0) {
+      ServerThread s = free[--freeCount];
+      free[freeCount] = null;
+      return s;
+    }
+    if (serverThreads >= kernel.config().maxServerThreads()) {
+      return null;
+    }
+    return newServerThread();
+  }
+
+  void freeThread(ServerThread s) {
+    if (freeCount == free.length) {
+      free = Arrays.copyOf(free, free.length * 2);
+    }
+    free[freeCount++] = s;
+    if (pendingRemoteIPC.get() != null) {
+      raise(SoftInterrupts.PREEMPT); // a remote call may have waited for a thread
+    }
+  }
+
+  // ------------------------------------------------------------------ remote IPC
+
+  void addRemoteWaiter(int cpu) {
+    int w = cpu >>> 6;
+    long bit = 1L << (cpu & 63);
+    long v;
+    do {
+      v = remoteWaiters.get(w);
+    } while ((v & bit) == 0 && !remoteWaiters.compareAndSet(w, v, v | bit));
+  }
+
+  /** The slot was consumed: tell the CPUs whose sources found it full. */
+  int notifyRemoteWaiters() {
+    int n = 0;
+    for (int w = 0; w < remoteWaiters.length(); w++) {
+      long bits = remoteWaiters.getAndSet(w, 0);
+      while (bits != 0) {
+        int b = Long.numberOfTrailingZeros(bits);
+        bits &= bits - 1;
+        kernel.cpu(w * 64 + b).postRemoteRetry();
+        n++;
+      }
+    }
+    return n;
+  }
+
+  // ------------------------------------------------------------------ async PPC
+
+  void lockRemote() {
+    while (!remoteLock.compareAndSet(false, true)) {
+      Thread.onSpinWait();
+    }
+  }
+
+  void unlockRemote() {
+    remoteLock.set(false);
+  }
+
+  boolean hasAsync() {
+    return !asyncLocal.isEmpty() || !asyncRemote.isEmpty();
+  }
+
+  /** Dequeues the next message: local buffer first, then remote (k42.md 2.4 step 2). */
+  boolean takeAsync(AsyncHandler.Message m) {
+    if (asyncLocal.take(m)) {
+      return true;
+    }
+    if (asyncRemote.isEmpty()) {
+      return false;
+    }
+    lockRemote();
+    try {
+      return asyncRemote.take(m);
+    } finally {
+      unlockRemote();
+    }
+  }
+
+  /** Makes one handler ready if none is, messages wait and fewer than the maximum are busy. */
+  void ensureReadyHandler() {
+    if (ready != null || busy >= kernel.config().maxBusyHandlers() || !hasAsync()) {
+      return;
+    }
+    AsyncHandler h;
+    if (idleCount > 0) {
+      h = idle[--idleCount];
+      idle[idleCount] = null;
+    } else {
+      h = addThread(new AsyncHandler(kernel, this, threadArray.length));
+      handlerCount++;
+      h.fiber = process.process().spawnDaemon("ppc-async-" + CommID.toString(commId) + "-" + h.key, cpuIndex, h::body);
+      byFiber.put(h.fiber, h);
+    }
+    ready = h;
+    h.assigned = true;
+    h.fiber.wake();
+  }
+
+  void idleHandler(AsyncHandler h) {
+    if (idleCount == idle.length) {
+      idle = Arrays.copyOf(idle, idle.length * 2);
+    }
+    idle[idleCount++] = h;
+  }
+
+  // ------------------------------------------------------------------ the dispatcher's own code
+
+  private void runEntry(Fiber self) {
+    for (;;) {
+      int bits = interrupts.takeAll();
+      if (bits == 0) {
+        cleanYield();
+        self.block(AWAIT_SOFT_INTERRUPT);
+        continue;
+      }
+      self.charge(Cost.SOFT_INTERRUPT);
+      kernel.acceptRemote(this, self);
+      if (SoftInterrupts.has(bits, SoftInterrupts.IPC_RETRY_NOTIFY)) {
+        wakeRetried();
+      }
+      if (SoftInterrupts.has(bits, SoftInterrupts.ASYNC_MSG)) {
+        ensureReadyHandler();
+      }
+      if (SoftInterrupts.has(bits, SoftInterrupts.PREEMPT) && reservedThread()) {
+        // Still disabled: ask again and let the preempted thread run first.
+        interrupts.raise(SoftInterrupts.PREEMPT);
+        self.yieldCpu();
+      }
+    }
+  }
+
+  private void wakeRetried() {
+    long bits = ipcRetry;
+    ipcRetry = 0;
+    while (bits != 0) {
+      int b = Long.numberOfTrailingZeros(bits);
+      bits &= bits - 1;
+      PpcThread t = ipcRetryList[b];
+      ipcRetryList[b] = null;
+      while (t != null) {
+        PpcThread next = t.retryNext;
+        t.retryNext = null;
+        t.parked = false;
+        t.fiber.wake();
+        t = next;
+      }
+    }
+  }
+
+  void park(PpcThread t, int retryId) {
+    t.retryNext = ipcRetryList[retryId];
+    ipcRetryList[retryId] = t;
+    t.parked = true;
+  }
+
+  @Override
+  public String toString() {
+    return "dispatcher " + CommID.toString(commId) + " of " + process.process() + " on CPU " + cpuIndex;
+  }
+}

@@ -1,0 +1,661 @@
+package org.ipctestbed.ppc;
+
+import java.util.Arrays;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
+import org.ipctestbed.ipc.IpcMessage;
+import org.ipctestbed.ipc.Status;
+import org.ipctestbed.substrate.Cost;
+import org.ipctestbed.substrate.DeadProcessException;
+import org.ipctestbed.substrate.Fiber;
+import org.ipctestbed.substrate.FiberState;
+import org.ipctestbed.substrate.Machine;
+import org.ipctestbed.substrate.Process;
+
+/**
+ * K42's Protected Procedure Call installed on one {@link Machine}: the kernel's IPC system calls and
+ * the stub/dispatcher code around them (research/k42.md sections 1–3). One instance per machine,
+ * made by {@link #install}. Processes take part through {@link #process(Process)}.
+ *
+ * <p>Paths, each charging the named costs where K42 pays them, from the fiber that pays:
+ *
+ * <ul>
+ *   <li><b>Synchronous, local</b> ({@link #call}; k42.md 1.2–1.3, {@code ExceptionExp::IPCCallSyscall}
+ *       / {@code IPCReturnSyscall}): the stub marshals into the CPU's {@link PpcPage} ({@code ENOSPC}
+ *       beyond 4072 bytes, before any trap), traps ({@code TRAP}), finds the target dispatcher on this
+ *       CPU through the wildcard VP, refuses a disabled one ({@code EAGAIN}: the call is parked and
+ *       re-issued on {@code IPC_RETRY_NOTIFY}, the thread never sees it), takes a server thread from
+ *       the free list, pushes the {@link BorrowChain}, writes the badge and switches to the server
+ *       ({@code ADDRESS_SPACE_SWITCH}) keeping the caller's account. The server copies the arguments
+ *       out and resets the page, checks XHandle index, method number, sequence number and rights
+ *       ({@code EPERM}), runs the method, marshals the reply, traps, and returns: the fast path if the
+ *       chain's new top is the caller, otherwise the slow path through the scheduler.
+ *   <li><b>Synchronous, remote</b> (k42.md 1.7): no dispatcher of the target on this CPU: a copy goes
+ *       to the target's VP 0 through its single {@code pendingRemoteIPC} slot ({@code EAGAIN} and a
+ *       retry when full), with a {@code PREEMPT} soft interrupt; the target's CPU serves it in the
+ *       target's own domain and replies the same way to the caller's exact VP. Nothing is borrowed.
+ *   <li><b>Asynchronous</b> ({@link #sendAsync}; k42.md 2): a deposit into the target's local or remote
+ *       buffer ({@code EMSGSIZE} beyond 48 bytes, {@code EBUSY} when full), an {@code ASYNC_MSG} soft
+ *       interrupt, and the trap returns to the sender.
+ * </ul>
+ *
+ * <p>Deliberate differences: the fast path runs the server thread on the caller's stack ({@link
+ * Fiber#upcall}) when the thread is blocked on the free list, and hands the CPU to it when it has never
+ * run; a parked retry keeps the calling thread rather than a fresh one; remote-retry notifications are
+ * driven by the consumption of the mailbox (what K42's source comment asks for) instead of every
+ * yield; primitive PPC (k42.md 1.8) and page-fault paths are not modelled.
+ */
+public final class PpcKernel {
+  static final String AWAIT_REPLY = "ppc: awaiting reply";
+  static final String AWAIT_REMOTE_REPLY = "ppc: awaiting remote reply";
+  static final String PARKED = "ppc: EAGAIN, parked for IPC_RETRY_NOTIFY";
+
+  /** An invalid request (bad XHandle, method, sequence number or rights). */
+  static final int INVALID = Integer.MIN_VALUE;
+
+  private static final int RETRY = Integer.MIN_VALUE + 1;
+
+  private final Machine machine;
+  private final PpcConfig config;
+  private final PpcCpu[] cpus;
+  private final ConcurrentHashMap<Process, PpcProcess> processes = new ConcurrentHashMap<>();
+  private final AtomicReference<PpcProcess[]> byPid = new AtomicReference<>(new PpcProcess[0]);
+
+  private PpcKernel(Machine machine, PpcConfig config) {
+    this.machine = machine;
+    this.config = config;
+    this.cpus = new PpcCpu[machine.cpuCount()];
+    for (int i = 0; i < cpus.length; i++) {
+      cpus[i] = new PpcCpu(machine.cpu(i));
+    }
+  }
+
+  /** PPC on {@code machine} with the default limits. */
+  public static PpcKernel install(Machine machine) {
+    return install(machine, PpcConfig.DEFAULT);
+  }
+
+  public static PpcKernel install(Machine machine, PpcConfig config) {
+    return new PpcKernel(machine, config);
+  }
+
+  public Machine machine() {
+    return machine;
+  }
+
+  public PpcConfig config() {
+    return config;
+  }
+
+  PpcCpu cpu(int i) {
+    return cpus[i];
+  }
+
+  /** The PPC page of CPU {@code cpu}. */
+  public PpcPage page(int cpu) {
+    return cpus[cpu].page;
+  }
+
+  /** The borrow chain of CPU {@code cpu}. */
+  public BorrowChain chain(int cpu) {
+    return cpus[cpu].chain;
+  }
+
+  /** Counters summed over CPUs (exact once the run is over). */
+  public PpcStats stats() {
+    PpcStats s = new PpcStats();
+    for (PpcCpu c : cpus) {
+      s.add(c.stats);
+    }
+    return s;
+  }
+
+  /** The PPC view of {@code p}, made on first use. */
+  public PpcProcess process(Process p) {
+    if (p.machine() != machine) {
+      throw new IllegalArgumentException(p + " belongs to another machine");
+    }
+    return processes.computeIfAbsent(p, q -> {
+      PpcProcess pp = new PpcProcess(this, q);
+      PpcProcess[] old;
+      PpcProcess[] now;
+      do {
+        old = byPid.get();
+        now = Arrays.copyOf(old, Math.max(old.length, q.pid() + 1));
+        now[q.pid()] = pp;
+      } while (!byPid.compareAndSet(old, now));
+      return pp;
+    });
+  }
+
+  /** {@code getRefFromPID}: the process with {@code pid}, or null. */
+  PpcProcess processByPid(int pid) {
+    PpcProcess[] a = byPid.get();
+    return pid >= 0 && pid < a.length ? a[pid] : null;
+  }
+
+  private static void reclaim(Fiber self, PpcPage page, PpcThread t) {
+    int c;
+    while ((c = page.ensureOwned(t)) > 0) {
+      self.charge(Cost.COPY_PER_BYTE, c);
+    }
+  }
+
+  private static int fail(PpcThread t, PpcPage page, int rc) {
+    page.claim(t);
+    t.reply.clearResult(rc);
+    return rc;
+  }
+
+  // ================================================================== synchronous PPC, caller side
+
+  /**
+   * A synchronous PPC from {@code t} (called by {@code t}'s fiber): method {@code method} of the
+   * object behind {@code target}, arguments {@code in}, reply into {@code out} (its payload, op and
+   * words; {@code out.status} is set to the result).
+   *
+   * @return the method's status, or {@link Status#ENOSPC} (argument or reply larger than the page,
+   *     or than {@code out}), {@link Status#EPERM} (unknown or stale handle, bad method number,
+   *     rights), {@link Status#ESRCH} (no such process or it is dead), {@link PpcStatus#ENOMEM}. Never
+   *     {@code EAGAIN}: refusals are retried inside.
+   */
+  int call(PpcThread t, ObjectHandle target, int method, IpcMessage in, IpcMessage out) {
+    Fiber self = t.fiber;
+    int len = in.length();
+    if (len > PpcPage.LENGTH_MAX) {
+      return Status.ENOSPC; // the stub's overflow check, before any trap
+    }
+    PpcCpu pc = cpus[t.dispatcher.cpuIndex];
+    PpcPage page = pc.page;
+    int copied = page.claim(t);
+    page.write(in.payload(), len);
+    t.regs.load(target.xhandle(), method, in);
+    t.regs.threadId = t.threadId;
+    self.charge(Cost.COPY_PER_BYTE, len + copied);
+    t.replyReady = false;
+    t.targetId = target.commId(); // PPC_BLOCKED
+    int rc = ipcCall(t, self, pc, page);
+    t.targetId = CommID.NULL;
+    // PPCClientCore_Continue: the stub copies the out-arguments and resets the page.
+    reclaim(self, page, t);
+    int n = page.length();
+    if (n > out.capacity()) {
+      page.reset();
+      out.length(0);
+      out.status(Status.ENOSPC);
+      return Status.ENOSPC;
+    }
+    page.readInto(out);
+    t.reply.storeInto(out);
+    out.status(rc);
+    page.reset();
+    self.charge(Cost.COPY_PER_BYTE, n);
+    return rc;
+  }
+
+  /** The {@code IPC_CALL} trap and what follows until the reply (or an error) is back. */
+  private int ipcCall(PpcThread t, Fiber self, PpcCpu pc, PpcPage page) {
+    for (;;) {
+      self.charge(Cost.TRAP);
+      reclaim(self, page, t);
+      Dispatcher target = pc.targets.lookupWild(t.targetId);
+      if (target == null) {
+        int rc = remoteCall(t, self, pc, page);
+        if (rc == RETRY) {
+          continue;
+        }
+        return rc;
+      }
+      if (!target.process.process().isAlive()) {
+        return fail(t, page, Status.ESRCH);
+      }
+      if (target.isDisabled()) {
+        pc.stats.refusals++;
+        if (!target.entryPointSet) {
+          pc.chain.clear(); // refusal at a null entry point clears the chain (k42.md 3.2)
+        }
+        int id = pc.retry.requestNotification(t.dispatcher, target);
+        t.dispatcher.park(t, id);
+        waitForRetry(t, self, page, pc);
+        continue;
+      }
+      ServerThread s = target.allocThread();
+      if (s == null) {
+        pc.stats.enomem++;
+        return fail(t, page, PpcStatus.ENOMEM);
+      }
+      Fiber sf = s.fiber;
+      boolean upcall = sf.state() == FiberState.BLOCKED;
+      s.accept(t.regs, t.dispatcher.commId, t.threadId, false, !upcall);
+      page.handOver(s);
+      pc.chain.push(t.dispatcher, target, self.cpu().schedulingEpoch());
+      pc.stats.localCalls++;
+      try {
+        if (upcall) {
+          pc.stats.upcalls++;
+          t.divert = false;
+          t.inUpcall = true;
+          try {
+            self.upcall(sf, s);
+          } finally {
+            t.inUpcall = false;
+          }
+          if (t.divert) {
+            t.divert = false;
+            if (self.cpu().schedulingEpoch() == t.divertEpoch) {
+              self.yieldCpu(); // the slow return: wait to be dispatched in our own right
+            }
+          }
+        } else {
+          pc.stats.handoffCalls++;
+          self.handoff(sf, true, AWAIT_REPLY);
+        }
+      } catch (DeadProcessException e) {
+        return fail(t, page, Status.ESRCH);
+      }
+      while (!t.replyReady) {
+        self.block(AWAIT_REPLY);
+      }
+      self.charge(Cost.ADDRESS_SPACE_SWITCH); // back into the caller's address space
+      return t.replyStatus;
+    }
+  }
+
+  /** {@code IPCFaultOnThread}: park with the page preserved until {@code IPC_RETRY_NOTIFY}. */
+  private static void waitForRetry(PpcThread t, Fiber self, PpcPage page, PpcCpu pc) {
+    int c = page.release(t);
+    if (c > 0) {
+      self.charge(Cost.COPY_PER_BYTE, c);
+    }
+    while (t.parked) {
+      self.block(PARKED);
+    }
+    pc.stats.retries++;
+  }
+
+  private int remoteCall(PpcThread t, Fiber self, PpcCpu pc, PpcPage page) {
+    PpcProcess proc = processByPid(CommID.pid(t.targetId));
+    if (proc == null || !proc.process().isAlive()) {
+      return fail(t, page, Status.ESRCH);
+    }
+    Dispatcher td = proc.vp(CommID.isWild(t.targetId) ? 0 : CommID.vp(t.targetId)); // VP 0: "eventually find closest vp"
+    if (td == null) {
+      return fail(t, page, Status.ESRCH);
+    }
+    int rc = postRemote(t, self, pc, page, td, RemoteIPCBuffer.CALL, t.dispatcher.commId, t.threadId, t.regs);
+    if (rc == RETRY) {
+      return RETRY;
+    }
+    pc.stats.remoteCalls++;
+    while (!t.replyReady) {
+      self.block(AWAIT_REMOTE_REPLY);
+    }
+    return t.replyStatus;
+  }
+
+  /**
+   * Posts the page and registers into {@code td}'s single mailbox ({@code sendRemoteIPC}); on a full
+   * slot restores the page, parks for a remote retry and returns {@link #RETRY}.
+   */
+  private int postRemote(
+      PpcThread sender, Fiber self, PpcCpu pc, PpcPage page, Dispatcher td, int type, long callerId, long threadId,
+      PpcRegisters regs) {
+    RemoteIPCBuffer buf = pc.takeBuffer();
+    buf.fill(type, callerId, threadId, regs, page);
+    int n = buf.length;
+    page.reset();
+    sender.dispatcher.reserved++; // disabled while its reserved thread sends remotely
+    self.charge(Cost.COPY_PER_BYTE, n);
+    boolean posted = td.pendingRemoteIPC.compareAndSet(null, buf);
+    sender.dispatcher.reserved--;
+    if (!posted) {
+      pc.stats.remoteRefusals++;
+      page.claim(sender);
+      page.write(buf.data, n);
+      pc.giveBack(buf);
+      int id = pc.retry.requestNotificationRemote(sender.dispatcher);
+      sender.dispatcher.park(sender, id);
+      td.addRemoteWaiter(pc.index);
+      if (td.pendingRemoteIPC.get() == null) {
+        pc.retry.notifyRemote(); // consumed meanwhile: retry at once
+      }
+      self.charge(Cost.ATOMIC);
+      waitForRetry(sender, self, page, pc);
+      return RETRY;
+    }
+    boolean woke = td.raise(SoftInterrupts.PREEMPT);
+    self.charge(Cost.ATOMIC);
+    self.charge(Cost.SOFT_INTERRUPT);
+    if (woke && td.cpuIndex != pc.index) {
+      self.charge(Cost.IPI_SEND);
+    }
+    return Status.OK;
+  }
+
+  // ================================================================== server side
+
+  /** {@code PPCServerOnThread} and the X-object: unmarshal, check, invoke, marshal the reply. */
+  int serve(ServerThread s, Fiber self) {
+    PpcCpu pc = cpus[s.dispatcher.cpuIndex];
+    PpcPage page = pc.page;
+    self.charge(Cost.ADDRESS_SPACE_SWITCH); // the kernel switched into this address space
+    reclaim(self, page, s);
+    int n = page.length();
+    page.readInto(s.args);
+    s.in.storeInto(s.args);
+    s.args.status(0);
+    page.reset(); // "for security": the page is free, the method may block
+    self.charge(Cost.COPY_PER_BYTE, n);
+    s.result.clear();
+    int rc = invoke(s.dispatcher.process, s.in.xhandle, s.in.method, s.in.callerId, self, s.args, s.result);
+    if (rc == INVALID) {
+      rc = Status.EPERM;
+      s.result.clear();
+    }
+    int len = s.result.length();
+    int copied = page.claim(s);
+    page.write(s.result.payload(), len);
+    s.regs.loadResult(s.result, rc);
+    self.charge(Cost.COPY_PER_BYTE, len + copied);
+    return rc;
+  }
+
+  /**
+   * Validates XHandle index, method number and sequence number (all {@code EPERM} in {@code
+   * PPCServerOnThread}) and the rights of {@code badge}, then runs the method; {@link #INVALID} when a
+   * check fails (the method is not invoked).
+   */
+  int invoke(PpcProcess proc, long xhandle, int method, long badge, Fiber self, IpcMessage args, IpcMessage result) {
+    PpcProcess.Entry[] table = proc.xtable();
+    int idx = XHandle.index(xhandle);
+    if (idx >= table.length) {
+      return INVALID;
+    }
+    PpcProcess.Entry e = table[idx];
+    XObject x = e.object();
+    if (x == null || method < 0 || method >= x.methodCount() || XHandle.seq(xhandle) != e.seq()) {
+      return INVALID;
+    }
+    if (!x.allowed(badge, method)) {
+      return INVALID;
+    }
+    return x.method(method).invoke(self, badge, args, result);
+  }
+
+  /** {@code IPCReturnEntry}'s check: the waiting thread, or null if the reply must be dropped. */
+  private PpcThread acceptReply(Dispatcher d, long replierId, long threadId) {
+    PpcThread t = d.threadByKey((int) threadId);
+    if (t != null && t.awaitingReply() && CommID.pidMatch(t.targetId, replierId)) {
+      return t;
+    }
+    d.droppedReplies++;
+    cpus[d.cpuIndex].stats.droppedReplies++;
+    return null;
+  }
+
+  private static void finish(ServerThread s) {
+    s.dispatcher.cleanYield();
+    s.dispatcher.freeThread(s); // last: the thread may be taken again from here on
+  }
+
+  /** The server thread's {@code IPC_RTN}: fast path, slow path, refusal and retry, or remote reply. */
+  void returnFromServer(ServerThread s, Fiber self, int rc) {
+    PpcCpu pc = cpus[s.dispatcher.cpuIndex];
+    PpcPage page = pc.page;
+    for (;;) {
+      self.charge(Cost.TRAP);
+      reclaim(self, page, s);
+      long epoch = self.cpu().schedulingEpoch();
+      Dispatcher target;
+      boolean fast = false;
+      if (s.remote) {
+        pc.chain.clear();
+        target = pc.targets.lookupExact(s.callerId);
+        if (target == null) {
+          PpcProcess cp = processByPid(CommID.pid(s.callerId));
+          Dispatcher cd = cp == null ? null : cp.vp(CommID.vp(s.callerId));
+          if (cd == null || !cp.process().isAlive()) {
+            page.reset();
+            finish(s);
+            return;
+          }
+          if (postRemote(s, self, pc, page, cd, RemoteIPCBuffer.RTN, s.dispatcher.commId, s.callerThreadId, s.regs) == RETRY) {
+            continue;
+          }
+          pc.stats.remoteReturns++;
+          finish(s);
+          return;
+        }
+      } else {
+        Dispatcher top = pc.chain.pop(epoch);
+        fast = top != null && top.commId == s.callerId;
+        if (fast) {
+          target = top;
+        } else {
+          pc.chain.clear();
+          target = pc.targets.lookupExact(s.callerId);
+        }
+      }
+      if (target == null || !target.process.process().isAlive()) {
+        page.reset(); // the caller is gone: the reply is discarded
+        finish(s);
+        return;
+      }
+      if (target.isDisabled()) {
+        pc.stats.replyRefusals++;
+        int id = pc.retry.requestNotification(s.dispatcher, target);
+        s.dispatcher.park(s, id);
+        waitForRetry(s, self, page, pc);
+        continue;
+      }
+      PpcThread t = acceptReply(target, s.dispatcher.commId, s.callerThreadId);
+      if (t == null) {
+        page.reset();
+        finish(s);
+        return;
+      }
+      t.reply.copyFrom(s.regs);
+      t.replyStatus = rc;
+      page.handOver(t);
+      t.replyReady = true;
+      if (fast) {
+        pc.stats.fastReturns++;
+      } else {
+        pc.stats.slowReturns++;
+      }
+      boolean upcalled = s.upcalled;
+      Fiber tf = t.fiber;
+      finish(s);
+      if (upcalled) {
+        if (!fast) {
+          t.divert = true;
+          t.divertEpoch = epoch;
+        }
+        return; // the upcall returns into the caller's frame
+      }
+      if (!t.inUpcall && (tf.state() == FiberState.BLOCKED || tf.state() == FiberState.RUNNABLE)) {
+        self.handoff(tf, fast, ServerThread.FREE_LIST); // slow: through the scheduler
+      }
+      return;
+    }
+  }
+
+  /** The raw {@code IPC_RTN} of {@link PpcThread#ipcReturn}: always the exact (slow) route. */
+  int rawReturn(PpcThread t, long callerId, long threadId, IpcMessage result, int rc) {
+    Fiber self = t.fiber;
+    int len = result.length();
+    if (len > PpcPage.LENGTH_MAX) {
+      return Status.ENOSPC;
+    }
+    PpcCpu pc = cpus[t.dispatcher.cpuIndex];
+    PpcPage page = pc.page;
+    int copied = page.claim(t);
+    page.write(result.payload(), len);
+    t.regs.loadResult(result, rc);
+    self.charge(Cost.COPY_PER_BYTE, len + copied);
+    self.charge(Cost.TRAP);
+    reclaim(self, page, t);
+    pc.chain.clear();
+    Dispatcher target = pc.targets.lookupExact(callerId);
+    if (target == null) {
+      PpcProcess cp = processByPid(CommID.pid(callerId));
+      Dispatcher cd = cp == null ? null : cp.vp(CommID.vp(callerId));
+      if (cd == null) {
+        page.reset();
+        return Status.ESRCH;
+      }
+      while (postRemote(t, self, pc, page, cd, RemoteIPCBuffer.RTN, t.dispatcher.commId, threadId, t.regs) == RETRY) {
+        self.charge(Cost.TRAP);
+        reclaim(self, page, t);
+      }
+      return Status.OK;
+    }
+    PpcThread w = acceptReply(target, t.dispatcher.commId, threadId);
+    if (w == null) {
+      page.reset();
+      return Status.OK;
+    }
+    w.reply.copyFrom(t.regs);
+    w.replyStatus = rc;
+    page.handOver(w);
+    w.replyReady = true;
+    if (!w.inUpcall) {
+      w.fiber.wake();
+    }
+    return Status.OK;
+  }
+
+  /** Run by a dispatcher's entry fiber: {@code AcceptRemoteIPC} of a pending call or reply. */
+  void acceptRemote(Dispatcher d, Fiber self) {
+    RemoteIPCBuffer buf = d.pendingRemoteIPC.get();
+    if (buf == null) {
+      return;
+    }
+    PpcCpu pc = cpus[d.cpuIndex];
+    PpcPage page = pc.page;
+    if (buf.type == RemoteIPCBuffer.CALL) {
+      if (!d.entryPointSet) {
+        return; // stays pending until the entry point is set
+      }
+      ServerThread s = d.allocThread();
+      if (s == null) {
+        pc.stats.enomem++;
+        return; // stays pending until a server thread is freed
+      }
+      d.pendingRemoteIPC.set(null);
+      int waiters = d.notifyRemoteWaiters();
+      s.accept(buf.regs, buf.callerId, buf.threadId, true, true);
+      chargeCopyIn(self, page, s, buf, waiters);
+      Fiber sf = s.fiber;
+      if (sf.state() == FiberState.BLOCKED || sf.state() == FiberState.RUNNABLE) {
+        self.handoff(sf, true, null); // launch IPC_CALL_ENTRY, in this (the server's own) domain
+      }
+      return;
+    }
+    d.pendingRemoteIPC.set(null);
+    int waiters = d.notifyRemoteWaiters();
+    PpcThread t = acceptReply(d, buf.callerId, buf.threadId);
+    if (t == null) {
+      cpus[buf.sourceCpu].giveBack(buf);
+      return;
+    }
+    t.reply.copyFrom(buf.regs);
+    t.replyStatus = buf.regs.rc;
+    t.replyReady = true;
+    chargeCopyIn(self, page, t, buf, waiters);
+    Fiber tf = t.fiber;
+    if (!t.inUpcall && tf.process().isAlive()
+        && (tf.state() == FiberState.BLOCKED || tf.state() == FiberState.RUNNABLE)) {
+      self.handoff(tf, true, null); // IPC_RTN_ENTRY resumes the thread
+    }
+  }
+
+  /**
+   * Copies a remote buffer into this CPU's page for {@code owner}, returns the buffer to its CPU, and
+   * charges the copy and the IPIs that told {@code waiters} CPUs the mailbox is free.
+   */
+  private void chargeCopyIn(Fiber self, PpcPage page, PpcThread owner, RemoteIPCBuffer buf, int waiters) {
+    int copied = page.claim(owner);
+    page.write(buf.data, buf.length);
+    int n = buf.length;
+    cpus[buf.sourceCpu].giveBack(buf);
+    self.charge(Cost.COPY_PER_BYTE, n + copied);
+    if (waiters > 0) {
+      self.charge(Cost.IPI_SEND, waiters);
+    }
+  }
+
+  // ================================================================== asynchronous PPC
+
+  /**
+   * An asynchronous PPC from {@code t}: deposits method {@code method} of {@code target} with the
+   * payload of {@code in} (its op travels in the header; its words do not: K42's async message has no
+   * registers) and returns at once. The sender keeps its CPU.
+   *
+   * @return {@link Status#OK} (deposited), {@link Status#EBUSY} (buffer full, nothing stored),
+   *     {@link Status#EMSGSIZE} (payload over 48 bytes), {@link Status#ENOSPC} (over the page), {@link
+   *     Status#ESRCH} (no such process)
+   */
+  int sendAsync(PpcThread t, ObjectHandle target, int method, IpcMessage in) {
+    Fiber self = t.fiber;
+    int len = in.length();
+    if (len > PpcPage.LENGTH_MAX) {
+      return Status.ENOSPC;
+    }
+    PpcCpu pc = cpus[t.dispatcher.cpuIndex];
+    PpcPage page = pc.page;
+    int copied = page.claim(t);
+    page.write(in.payload(), len);
+    self.charge(Cost.COPY_PER_BYTE, len + copied);
+    self.charge(Cost.TRAP);
+    reclaim(self, page, t);
+    long id = target.commId();
+    Dispatcher td = pc.targets.lookupWild(id);
+    boolean local = td != null;
+    if (!local) {
+      PpcProcess proc = processByPid(CommID.pid(id));
+      td = proc == null ? null : proc.vp(CommID.isWild(id) ? 0 : CommID.vp(id));
+    }
+    if (td == null || !td.process.process().isAlive()) {
+      page.reset();
+      return Status.ESRCH;
+    }
+    if (len > AsyncBuffer.MSG_LENGTH_MAX) {
+      page.reset();
+      pc.stats.asyncTooBig++;
+      return Status.EMSGSIZE;
+    }
+    long badge = t.dispatcher.commId;
+    int rc;
+    if (local) {
+      rc = td.asyncLocal.deposit(badge, target.xhandle(), method, in.op(), page.data(), len);
+    } else {
+      td.lockRemote();
+      try {
+        rc = td.asyncRemote.deposit(badge, target.xhandle(), method, in.op(), page.data(), len);
+      } finally {
+        td.unlockRemote();
+      }
+    }
+    page.reset();
+    if (rc != Status.OK) {
+      pc.stats.asyncBusy++;
+      if (!local) {
+        self.charge(Cost.ATOMIC);
+      }
+      return Status.EBUSY;
+    }
+    pc.stats.asyncDeposits++;
+    boolean woke = td.raise(SoftInterrupts.ASYNC_MSG);
+    if (!local) {
+      self.charge(Cost.ATOMIC);
+    }
+    self.charge(Cost.COPY_PER_BYTE, len);
+    self.charge(Cost.QUEUE_OP);
+    self.charge(Cost.SOFT_INTERRUPT);
+    if (woke && !local) {
+      self.charge(Cost.IPI_SEND);
+    }
+    return Status.OK;
+  }
+}

@@ -1,0 +1,191 @@
+package org.ipctestbed.ppc;
+
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
+import org.ipctestbed.substrate.Fiber;
+import org.ipctestbed.substrate.Process;
+
+/**
+ * A process as K42's PPC sees it (research/k42.md sections 0, 1.2, 4.1): a substrate {@link Process}
+ * (one resource domain, RD 0) with its dispatchers, one per CPU it runs on, numbered VP 0, 1, ... in
+ * creation order, and its table of exported X-objects with their sequence numbers.
+ *
+ * <p>Set-up methods ({@link #createDispatcher}, {@link #export}, {@link #revoke}) may allocate and
+ * may be called before the run or from a fiber; the tables they change are copy-on-write, so the hot
+ * path reads them without locks.
+ */
+public final class PpcProcess {
+  /** A slot of the exported-object table: the object (null once revoked) and its sequence number. */
+  record Entry(XObject object, int seq) {}
+
+  /** A thread body run with its PPC thread state. */
+  @FunctionalInterface
+  public interface Body {
+    void run(PpcThread self) throws Exception;
+  }
+
+  private final PpcKernel kernel;
+  private final Process process;
+  private final AtomicReference<Dispatcher[]> vps = new AtomicReference<>(new Dispatcher[0]);
+  private final AtomicReference<Entry[]> xtable = new AtomicReference<>(new Entry[0]);
+
+  PpcProcess(PpcKernel kernel, Process process) {
+    this.kernel = kernel;
+    this.process = process;
+  }
+
+  public Process process() {
+    return process;
+  }
+
+  public int pid() {
+    return process.pid();
+  }
+
+  public PpcKernel kernel() {
+    return kernel;
+  }
+
+  /** Creates this process's dispatcher on {@code cpu}, with its {@code IPC_CALL} entry point set. */
+  public Dispatcher createDispatcher(int cpu) {
+    return createDispatcher(cpu, true);
+  }
+
+  /**
+   * Creates this process's dispatcher on {@code cpu} ({@code ProgExec::CreateVP}); the next VP number.
+   * Without an entry point it refuses calls ({@code EAGAIN}, retried once {@link
+   * Dispatcher#setEntryPoint()} is called).
+   *
+   * @throws IllegalArgumentException if the CPU does not exist or already has a dispatcher of this
+   *     process
+   */
+  public Dispatcher createDispatcher(int cpu, boolean withEntryPoint) {
+    kernel.machine().cpu(cpu); // validates
+    if (dispatcherOn(cpu) != null) {
+      throw new IllegalArgumentException(process + " already has a dispatcher on CPU " + cpu);
+    }
+    Dispatcher[] old;
+    Dispatcher[] now;
+    Dispatcher d;
+    do {
+      old = vps.get();
+      d = new Dispatcher(kernel, this, cpu, old.length);
+      now = Arrays.copyOf(old, old.length + 1);
+      now[old.length] = d;
+    } while (!vps.compareAndSet(old, now));
+    d.start(withEntryPoint);
+    kernel.cpu(cpu).targets.add(d);
+    return d;
+  }
+
+  /** This process's dispatcher on {@code cpu}, or null. */
+  public Dispatcher dispatcherOn(int cpu) {
+    for (Dispatcher d : vps.get()) {
+      if (d.cpuIndex == cpu) {
+        return d;
+      }
+    }
+    return null;
+  }
+
+  /** The dispatcher numbered {@code vp}, or null. */
+  public Dispatcher vp(int vp) {
+    Dispatcher[] a = vps.get();
+    return vp >= 0 && vp < a.length ? a[vp] : null;
+  }
+
+  /** Exports {@code object}; returns its XHandle (a free slot is reused with the next sequence number). */
+  public long export(XObject object) {
+    for (;;) {
+      Entry[] old = xtable.get();
+      int idx = -1;
+      for (int i = 0; i < old.length; i++) {
+        if (old[i].object() == null) {
+          idx = i;
+          break;
+        }
+      }
+      Entry[] now = Arrays.copyOf(old, idx < 0 ? old.length + 1 : old.length);
+      int seq = idx < 0 ? 0 : (old[idx].seq() + 1) & 0xFF;
+      if (idx < 0) {
+        idx = old.length;
+      }
+      now[idx] = new Entry(object, seq);
+      if (xtable.compareAndSet(old, now)) {
+        return XHandle.of(idx, seq);
+      }
+    }
+  }
+
+  /**
+   * Revokes the object behind {@code xhandle}: its slot's sequence number moves on, so every handle to
+   * it becomes stale ({@code EPERM}).
+   */
+  public void revoke(long xhandle) {
+    int idx = XHandle.index(xhandle);
+    for (;;) {
+      Entry[] old = xtable.get();
+      if (idx >= old.length || old[idx].seq() != XHandle.seq(xhandle)) {
+        return;
+      }
+      Entry[] now = old.clone();
+      now[idx] = new Entry(null, (old[idx].seq() + 1) & 0xFF);
+      if (xtable.compareAndSet(old, now)) {
+        return;
+      }
+    }
+  }
+
+  Entry[] xtable() {
+    return xtable.get();
+  }
+
+  /** The handle a client uses to call {@code xhandle} of this process (wildcard VP). */
+  public ObjectHandle handle(long xhandle) {
+    return ObjectHandle.of(pid(), xhandle);
+  }
+
+  /**
+   * Spawns a thread of this process on {@code cpu} whose body gets its {@link PpcThread}; the process
+   * must have a dispatcher there. The thread's exit is a clean yield of the dispatcher.
+   */
+  public Fiber spawn(String name, int cpu, Body body) {
+    Dispatcher d = requireDispatcher(cpu);
+    return process.spawn(name, cpu, self -> {
+      PpcThread t = d.register(self);
+      try {
+        body.run(t);
+      } finally {
+        d.cleanYield();
+      }
+    });
+  }
+
+  /**
+   * The PPC thread state of {@code fiber}, a fiber of this process, registered with the dispatcher of
+   * its CPU on first use (creating that dispatcher if there is none).
+   */
+  public PpcThread attach(Fiber fiber) {
+    if (fiber.process() != process) {
+      throw new IllegalArgumentException("fiber '" + fiber.name() + "' belongs to " + fiber.process() + ", not " + process);
+    }
+    Dispatcher d = dispatcherOn(fiber.cpu().index());
+    if (d == null) {
+      d = createDispatcher(fiber.cpu().index());
+    }
+    return d.register(fiber);
+  }
+
+  private Dispatcher requireDispatcher(int cpu) {
+    Dispatcher d = dispatcherOn(cpu);
+    if (d == null) {
+      throw new IllegalArgumentException(process + " has no dispatcher on CPU " + cpu + "; create one first");
+    }
+    return d;
+  }
+
+  @Override
+  public String toString() {
+    return "PpcProcess[" + process + ", " + vps.get().length + " VPs]";
+  }
+}
