@@ -5,18 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.function.Function;
 import org.ipctestbed.ipc.Connection;
-import org.ipctestbed.ipc.Handler;
 import org.ipctestbed.ipc.IpcMessage;
 import org.ipctestbed.ipc.IpcProvider;
-import org.ipctestbed.ipc.IpcSystem;
-import org.ipctestbed.ipc.Service;
 import org.ipctestbed.ipc.ServiceSpec;
 import org.ipctestbed.ipc.Status;
 import org.ipctestbed.ipc.conformance.IpcConformanceTest;
 import org.ipctestbed.substrate.Fiber;
 import org.ipctestbed.substrate.FiberFailedException;
-import org.ipctestbed.substrate.Machine;
-import org.ipctestbed.substrate.Process;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
@@ -40,44 +35,9 @@ class ConformanceSuiteCatchesBrokenStrategiesTest {
     }
   }
 
-  /** The lower bound with its connections wrapped by {@code wrap}, and its specs by {@code spec}. */
   private static IpcProvider broken(Function<Connection, Connection> wrap, Function<ServiceSpec, ServiceSpec> spec) {
-    return new IpcProvider() {
-      @Override
-      public String name() {
-        return "broken";
-      }
-
-      @Override
-      public String description() {
-        return "a deliberately broken lower bound";
-      }
-
-      @Override
-      public IpcSystem install(Machine machine) {
-        IpcSystem inner = new DirectCallProvider().install(machine);
-        return new IpcSystem() {
-          @Override
-          public Machine machine() {
-            return machine;
-          }
-
-          @Override
-          public Service export(Process server, ServiceSpec s, Handler handler) {
-            return new WrappedService(s, server, inner.export(server, spec.apply(s), handler));
-          }
-
-          @Override
-          public Connection connect(Process client, int clientCpu, Service service) {
-            return wrap.apply(inner.connect(client, clientCpu, ((WrappedService) service).real()));
-          }
-        };
-      }
-    };
+    return AlteredDirectCall.of("broken", spec, wrap);
   }
-
-  /** The service a broken system hands out: the spec asked for, and the lower bound's own service. */
-  record WrappedService(ServiceSpec spec, Process server, Service real) implements Service {}
 
   /** A broken {@code call}: gets the real connection and how many calls came before this one. */
   @FunctionalInterface
