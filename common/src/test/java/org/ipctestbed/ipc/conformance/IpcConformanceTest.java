@@ -589,7 +589,7 @@ public abstract class IpcConformanceTest {
       AtomicBoolean killed = new AtomicBoolean();
       int[] first = new int[1];
       b.client(0, clientCpu, 64, (self, c, req, reply) -> {
-        fill(req, ConformanceHandler.OP_SLOW, 0, 0, 1, 400_000, 8);
+        fill(req, ConformanceHandler.OP_SLOW, 0, 0, 1, engine.equals("sim") ? 400_000 : 5_000_000, 8);
         first[0] = c.call(self, req, reply);
         while (!killed.get()) {
           self.sleep(1_000);
