@@ -21,7 +21,8 @@ import org.ipctestbed.substrate.Machine;
  * for the server's work (the caller under K42's borrowed domain, the server under LWKT).
  *
  * <p>Mapping: a mechanism without a cross-CPU path (the direct-call lower bound) runs the handler on
- * the caller's CPU whatever the placement, so its cross-cpu figure equals its same-cpu one.
+ * the caller's CPU whatever the placement, so its cross-cpu figure equals its same-cpu one; the note
+ * {@code served-on} says on which CPUs the handler really ran.
  */
 public final class NullRpcWorkload implements Workload {
   @Override

@@ -11,7 +11,8 @@ import org.ipctestbed.substrate.Process;
 /**
  * The topology of {@code null-rpc} and {@code payload-sweep}: one client on CPU 0 calling a {@link
  * RequestedWork} server placed by {@link Placement}, in a {@link CallLoop}. The two workloads differ
- * only in the request's payload and the server's work.
+ * only in the request's payload and the server's work. After its last call the client notes ({@code
+ * served-on}) on which CPUs the mechanism actually ran the handler.
  */
 final class OneClientRpc {
   private OneClientRpc() {}
@@ -29,8 +30,9 @@ final class OneClientRpc {
       long warmup,
       long ops) {
     Process server = machine.newProcess("server");
-    Service service =
-        ipc.export(server, new ServiceSpec("rpc", new int[] {placement.serverCpu()}, MAX_PAYLOAD), RequestedWork.INSTANCE);
+    int serverCpu = placement.serverCpu();
+    ServedOn servedOn = new ServedOn(RequestedWork.INSTANCE, machine.cpuCount());
+    Service service = ipc.export(server, new ServiceSpec("rpc", new int[] {serverCpu}, MAX_PAYLOAD), servedOn);
     Process client = machine.newProcess("client-0");
     Connection c = ipc.connect(client, 0, service);
     IpcMessage request = new IpcMessage(bytes);
@@ -43,6 +45,9 @@ final class OneClientRpc {
         new CallLoop(
             "client-0", c, request, new IpcMessage(0), warmup, ops, sink.latency("call"), sink.counter("ops"),
             new Refusals(sink));
-    client.spawn("client-0", 0, loop::run);
+    client.spawn("client-0", 0, self -> {
+      loop.run(self);
+      sink.note("served-on", servedOn.describe(serverCpu));
+    });
   }
 }

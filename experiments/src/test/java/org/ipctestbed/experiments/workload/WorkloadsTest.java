@@ -80,6 +80,15 @@ class WorkloadsTest {
   }
 
   @Test
+  void nullRpcSaysWhereTheHandlerRanWhichForTheLowerBoundIsAlwaysTheCallersCpu() {
+    Run r = run("null-rpc", "sim", "ops", "10", "warmup", "0", "placement", "cross-cpu");
+    assertEquals(
+        "service placed on CPU 1; the handler ran on CPU 0 (10 calls): the mechanism did not serve every call"
+            + " where the service was placed",
+        r.sink().note("served-on"));
+  }
+
+  @Test
   void syscallReadMeasuresTheDirectReadInTheSameRunAndItIsNeverSlowerInTheSimulator() {
     Run r = run("syscall-read", "sim", "ops", "30", "warmup", "3", "bytes", "1024");
     List<Long> read = r.sink().samples("read");
