@@ -262,6 +262,7 @@ public abstract class IpcConformanceTest {
 
   // ------------------------------------------------------------------ calls
 
+  /** The SPI's call contract: the handler's status is the call's result and its reply replaces the caller's (lwkt.md 2 {@code domsg} returns {@code ms_error}). */
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   public void aCallReturnsTheHandlersStatusAndReplyLocallyAndAcrossCpus(String engine) {
@@ -289,6 +290,7 @@ public abstract class IpcConformanceTest {
     assertEquals(0, b.handler.strangers(), "deliveries nobody sent");
   }
 
+  /** DESIGN.md: "a handler in a server process sees only what the mechanism copied or mapped for it". */
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   public void theHandlerWorksOnCopiesNeverOnTheClientsMessages(String engine) {
@@ -332,6 +334,7 @@ public abstract class IpcConformanceTest {
     return b;
   }
 
+  /** k42.md invariant 5 (reply authenticity), lwkt.md invariant 4 (a reply goes to the reply port). */
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   public void repliesGoToTheCallerThatMadeTheCallWithManyClientsOnManyCpus(String engine) {
@@ -339,6 +342,7 @@ public abstract class IpcConformanceTest {
     assertEquals(0, b.handler.strangers(), "deliveries nobody sent");
   }
 
+  /** k42.md invariant 4 (each call delivered exactly once), lwkt.md invariant 10 (replied exactly once). */
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   public void noCallIsLostOrDuplicated(String engine) {
@@ -351,6 +355,7 @@ public abstract class IpcConformanceTest {
     }
   }
 
+  /** Concurrency from every CPU; DESIGN.md ledger identity (accounts + idle = CPUs x elapsed). */
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   public void callsFromEveryCpuAtOnceAllCompleteAndTheLedgerBalances(String engine) {
@@ -401,6 +406,7 @@ public abstract class IpcConformanceTest {
     return b;
   }
 
+  /** k42.md 2.5: an accepted async message is delivered; lwkt.md 2 {@code sendmsg}. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   public void noAcceptedSendIsLostOrDuplicated(String engine) {
@@ -414,6 +420,7 @@ public abstract class IpcConformanceTest {
     assertEquals(0, b.handler.strangers(), "deliveries nobody sent");
   }
 
+  /** k42.md invariant 10: {@code EBUSY} means nothing stored, the sender retries. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   public void ebusyIsBackPressureAndStoresNothing(String engine) {
@@ -433,6 +440,7 @@ public abstract class IpcConformanceTest {
     }
   }
 
+  /** k42.md invariant 12 (FIFO within a buffer), lwkt.md invariant 12 (FIFO within a queue). */
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   public void sendsOnOneConnectionAreHandledInTheOrderTheyWereAccepted(String engine) {
@@ -441,6 +449,7 @@ public abstract class IpcConformanceTest {
     assertEquals(0, b.handler.inversions(), "sends handled before a send accepted earlier on the same connection");
   }
 
+  /** k42.md 2.1 (async PPC returns nothing: {@code ENOTSUP}); lwkt.md invariants 6-7 (every async reply is queued on the reply port, once). */
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   public void receiveEitherAlwaysSaysEnotsupOrReturnsOneCompletionPerAcceptedSendWithTheHandlersStatus(String engine) {
@@ -480,6 +489,7 @@ public abstract class IpcConformanceTest {
 
   // ------------------------------------------------------------------ limits
 
+  /** k42.md invariant 13, the boundary itself: exactly the limit is accepted. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   public void aCallOfExactlyMaxPayloadBytesIsDeliveredIntact(String engine) {
@@ -493,6 +503,7 @@ public abstract class IpcConformanceTest {
     assertEquals(256, b.handler.length(0, 0), "payload length the handler saw");
   }
 
+  /** k42.md invariant 13: one byte over the limit fails on the client before any delivery. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   public void aCallOverMaxPayloadIsRefusedWithEnospcOrEmsgsizeAndNeverDelivered(String engine) {
@@ -511,6 +522,7 @@ public abstract class IpcConformanceTest {
     assertEquals(1, b.handler.deliveries(0, 1), "deliveries of the call after it");
   }
 
+  /** k42.md invariant 10: {@code EMSGSIZE} above the one-way limit (48 bytes in K42). */
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   public void aSendOverMaxSendPayloadIsRefusedWithEmsgsizeAndNeverDelivered(String engine) {
@@ -539,6 +551,7 @@ public abstract class IpcConformanceTest {
 
   // ------------------------------------------------------------------ server death
 
+  /** Issue 5, server death: {@code ESRCH}, and the client process keeps running. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   public void aKilledServerGivesEsrchAndItsClientsKeepRunning(String engine) {
@@ -581,6 +594,7 @@ public abstract class IpcConformanceTest {
     }
   }
 
+  /** Issue 5, server death during service: the caller gets {@code OK} or {@code ESRCH}, never a wait without end. */
   @ParameterizedTest(name = "{0}")
   @MethodSource("engines")
   public void aServerKilledDuringServiceStrandsNoCaller(String engine) {
