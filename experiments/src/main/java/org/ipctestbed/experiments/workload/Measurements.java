@@ -11,6 +11,16 @@ public interface Measurements {
   /** A counter for {@code metric} (e.g. {@code "ebusy"}, {@code "ops"}). */
   Counter counter(String metric);
 
+  /**
+   * Records a fact about how this run mapped onto the mechanism under test, under {@code key}, to be
+   * written with the results: for instance that the mechanism delivers no completions for one-way
+   * sends, so the workload paced its bursts open-loop, or that it refused a payload size. The issue
+   * asks a workload to say such things in its output rather than silently doing something else. Not
+   * for hot paths (it may allocate); a later note under the same key replaces an earlier one. The
+   * default drops the note.
+   */
+  default void note(String key, String text) {}
+
   /** Records one latency sample. */
   interface LatencyRecorder {
     void record(long ns);

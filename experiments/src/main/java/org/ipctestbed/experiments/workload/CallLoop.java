@@ -1,0 +1,79 @@
+package org.ipctestbed.experiments.workload;
+
+import org.ipctestbed.ipc.Connection;
+import org.ipctestbed.ipc.IpcMessage;
+import org.ipctestbed.ipc.Status;
+import org.ipctestbed.substrate.Fiber;
+
+/**
+ * One client's closed loop of synchronous calls, the core of the call workloads: {@code warmup}
+ * unmeasured calls, then {@code ops} calls each timed with the machine's clock ({@link Fiber#now()})
+ * into the latency recorder and counted in {@code ops}. Each call carries a fresh sequence number
+ * (request word {@link RequestedWork#SEQ_WORD}) that the reply must echo.
+ *
+ * <p>A call refused for its size ({@link Status#ENOSPC}, {@link Status#EMSGSIZE}: the mechanism
+ * carries less than the workload asked for, say K42's 4072-byte PPC page against a 4096-byte request)
+ * ends the loop after noting it in the results ({@code refused} counter and a note); any other status
+ * fails the run with a message naming it. Allocates nothing per call.
+ */
+final class CallLoop {
+  private final String who;
+  private final Connection connection;
+  private final IpcMessage request;
+  private final IpcMessage reply;
+  private final long warmup;
+  private final long ops;
+  private final Measurements.LatencyRecorder latency;
+  private final Measurements.Counter opsCounter;
+  private final Refusals refusals;
+
+  /**
+   * @param who the client, for messages ({@code client-0})
+   * @param request filled once by the caller (op, words, payload); the loop sets only the sequence word
+   */
+  CallLoop(
+      String who,
+      Connection connection,
+      IpcMessage request,
+      IpcMessage reply,
+      long warmup,
+      long ops,
+      Measurements.LatencyRecorder latency,
+      Measurements.Counter opsCounter,
+      Refusals refusals) {
+    this.who = who;
+    this.connection = connection;
+    this.request = request;
+    this.reply = reply;
+    this.warmup = warmup;
+    this.ops = ops;
+    this.latency = latency;
+    this.opsCounter = opsCounter;
+    this.refusals = refusals;
+  }
+
+  /** Runs the loop in {@code self}; returns early only when the mechanism refused the size. */
+  void run(Fiber self) {
+    long total = warmup + ops;
+    for (long i = 0; i < total; i++) {
+      request.word(RequestedWork.SEQ_WORD, i);
+      long t0 = self.now();
+      int st = connection.call(self, request, reply);
+      long t1 = self.now();
+      if (st != Status.OK) {
+        if (refusals.sizeRefused(st, request.length(), who)) {
+          return;
+        }
+        throw new IllegalStateException(who + ": call " + i + " returned " + Status.name(st));
+      }
+      if (reply.word(RequestedWork.SEQ_WORD) != i) {
+        throw new IllegalStateException(
+            who + ": call " + i + " got the reply to call " + reply.word(RequestedWork.SEQ_WORD));
+      }
+      if (i >= warmup) {
+        latency.record(t1 - t0);
+        opsCounter.increment();
+      }
+    }
+  }
+}
