@@ -101,7 +101,6 @@ public final class LwktKernel {
     if (!(m instanceof SysMsg msg) || (m.cmd & 0xFFFF_0000) != SysMsg.MSG_CMD_SYSCALL) {
       return ENOSYS;
     }
-    msg.caller = self.process();
     switch (msg.cmd) {
       case SysMsg.SYS_GETPID -> {
         msg.result = self.process().pid();

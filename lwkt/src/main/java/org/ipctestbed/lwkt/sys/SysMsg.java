@@ -1,7 +1,6 @@
 package org.ipctestbed.lwkt.sys;
 
 import org.ipctestbed.lwkt.LwktMsg;
-import org.ipctestbed.substrate.Process;
 
 /**
  * A system call as a message: DragonFly's late-2003 {@code struct sysmsg}, an {@code lwkt_msg} of
@@ -29,8 +28,6 @@ public final class SysMsg extends LwktMsg {
   public byte[] buf;
   /** Bytes to transfer. */
   public int len;
-  /** The process that issued the call (the kernel thread serves it on the caller's behalf). */
-  Process caller;
 
   /** Sets up a {@code read(fd, buf, len)}. */
   public SysMsg read(int fd, byte[] buf, int len) {

@@ -33,6 +33,18 @@ class LwktProviderTest {
         .policy("fixed-priority-rr").seed(5).build());
   }
 
+  /** A machine with one service exported by "server" and a "client" process connected to it on {@code clientCpu}. */
+  private record Rig(Machine m, IpcSystem ipc, Process server, Service svc, Process client, Connection c) {
+    static Rig of(int cpus, ServiceSpec spec, Handler handler, int clientCpu) {
+      Machine m = sim(cpus);
+      IpcSystem ipc = new LwktProvider().install(m);
+      Process server = m.newProcess("server");
+      Service svc = ipc.export(server, spec, handler);
+      Process client = m.newProcess("client");
+      return new Rig(m, ipc, server, svc, client, ipc.connect(client, clientCpu, svc));
+    }
+  }
+
   @Test
   void theProviderIsFoundByNameThroughServiceLoader() {
     IpcProvider p = IpcProvider.named("lwkt");
@@ -107,12 +119,9 @@ class LwktProviderTest {
 
   @Test
   void aPayloadAboveTheServicesMaximumIsRefusedWithEmsgsize() {
-    Machine m = sim(1);
-    IpcSystem ipc = new LwktProvider().install(m);
-    Service svc = ipc.export(m.newProcess("server"), new ServiceSpec("small", new int[] {0}, 8), ECHO);
-    Process client = m.newProcess("client");
-    Connection c = ipc.connect(client, 0, svc);
-    client.spawn("c", 0, self -> {
+    Rig r = Rig.of(1, new ServiceSpec("small", new int[] {0}, 8), ECHO, 0);
+    Connection c = r.c();
+    r.client().spawn("c", 0, self -> {
       IpcMessage big = new IpcMessage(64).length(9);
       IpcMessage rep = new IpcMessage(64);
       assertEquals(8, c.maxSendPayload());
@@ -120,31 +129,25 @@ class LwktProviderTest {
       assertEquals(Status.EMSGSIZE, c.call(self, big, rep));
       assertEquals(Status.OK, c.call(self, big.length(8), rep));
     });
-    m.run();
+    r.m().run();
   }
 
   @Test
   void aReplyLargerThanTheCallersReplyMessageIsReportedAsEnospc() {
-    Machine m = sim(1);
-    IpcSystem ipc = new LwktProvider().install(m);
-    Service svc = ipc.export(m.newProcess("server"), ServiceSpec.on("echo", 0), ECHO);
-    Process client = m.newProcess("client");
-    Connection c = ipc.connect(client, 0, svc);
-    client.spawn("c", 0, self -> {
+    Rig r = Rig.of(1, ServiceSpec.on("echo", 0), ECHO, 0);
+    Connection c = r.c();
+    r.client().spawn("c", 0, self -> {
       assertEquals(Status.ENOSPC, c.call(self, new IpcMessage(64).length(32), new IpcMessage(16)));
     });
-    m.run();
+    r.m().run();
   }
 
   @Test
   void callsAndSendsToADeadServerReturnEsrch() {
-    Machine m = sim(2);
-    IpcSystem ipc = new LwktProvider().install(m);
-    Process server = m.newProcess("server");
-    Service svc = ipc.export(server, ServiceSpec.on("echo", 1), ECHO);
-    Process client = m.newProcess("client");
-    Connection c = ipc.connect(client, 0, svc);
-    client.spawn("c", 0, self -> {
+    Rig r = Rig.of(2, ServiceSpec.on("echo", 1), ECHO, 0);
+    Connection c = r.c();
+    Process server = r.server();
+    r.client().spawn("c", 0, self -> {
       IpcMessage req = new IpcMessage(8);
       IpcMessage rep = new IpcMessage(8);
       assertEquals(Status.OK, c.call(self, req, rep));
@@ -152,7 +155,7 @@ class LwktProviderTest {
       assertEquals(Status.ESRCH, c.call(self, req, rep));
       assertEquals(Status.ESRCH, c.send(self, req));
     });
-    m.run();
+    r.m().run();
   }
 
   @Test
@@ -223,15 +226,13 @@ class LwktProviderTest {
 
   @Test
   void aConnectionUsedByASecondFiberIsAProgrammingError() {
-    Machine m = sim(1);
-    IpcSystem ipc = new LwktProvider().install(m);
-    Service svc = ipc.export(m.newProcess("server"), ServiceSpec.on("echo", 0), ECHO);
-    Process client = m.newProcess("client");
-    Connection c = ipc.connect(client, 0, svc);
+    Rig r = Rig.of(1, ServiceSpec.on("echo", 0), ECHO, 0);
+    Connection c = r.c();
+    Process client = r.client();
     client.spawn("first", 0, self -> c.call(self, new IpcMessage(0), new IpcMessage(0)));
     client.spawn("second", 0, self -> assertThrows(IllegalStateException.class,
         () -> c.call(self, new IpcMessage(0), new IpcMessage(0))));
-    m.run();
+    r.m().run();
   }
 
   @Test
