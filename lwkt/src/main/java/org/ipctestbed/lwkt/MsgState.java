@@ -2,21 +2,22 @@ package org.ipctestbed.lwkt;
 
 /**
  * The life-cycle state of an {@link LwktMsg}, derived from its {@link MsgFlags} (research/lwkt.md
- * sections 1 and 2; invariants 1-3 of section 6). Who owns the message follows from the state:
+ * sections 1 and 2; invariants 1-3 of section 6). The transitions, each checked by {@link
+ * LwktMsg#apply(MsgTransition)}:
  *
  * <pre>
- *            send/domsg              put (same CPU)                pull (getport/waitport)
- *   OWNED ─────────────▶ IN_PROGRESS ───────────────▶ QUEUED ─────────────────────────▶ IN_PROGRESS
- *     ▲  ▲   put (other CPU) │  ▲  arrival on the owner's CPU  │ dropmsg                   │ replymsg
- *     │  │                   ▼  │                             ▼                           │
- *     │  │             IN_TRANSIT ─────────▶ QUEUED        OWNED                          │
- *     │  │ SYNC reply (same CPU), sync completion, null reply port                        │
- *     │  └────────────────────────────────────────────────────────────────────────────────┤
- *     │ pull of the reply (waitmsg/getport)      async reply (same CPU)                   │
- *     └──────────── REPLY_QUEUED ◀──────────────────────────────────────────────────────── ┤
- *                        ▲            reply to another CPU                                │
- *                        └──────── REPLY_IN_TRANSIT ◀─────────────────────────────────────┘
- *                          (arrival; a SYNC one goes straight to OWNED)
+ *   OWNED ──SEND/DOMSG──▶ IN_PROGRESS                      (sendmsg, domsg)
+ *   IN_PROGRESS ──PUSH──▶ QUEUED                           (put on the owner's CPU)
+ *   IN_PROGRESS ──PUT_DEPART──▶ IN_TRANSIT ──PUT_ARRIVE──▶ QUEUED   (put from another CPU)
+ *   QUEUED ──PULL──▶ IN_PROGRESS                           (getport, waitport by the target)
+ *   QUEUED ──DROP──▶ OWNED                                 (dropmsg: DONE, never replied)
+ *   IN_PROGRESS ──COMPLETE──▶ OWNED                        (SYNC reply on the reply port's CPU,
+ *                                                           null reply port, domsg fast path)
+ *   IN_PROGRESS ──REPLY_QUEUE──▶ REPLY_QUEUED              (async reply on the reply port's CPU)
+ *   IN_PROGRESS ──REPLY_DEPART──▶ REPLY_IN_TRANSIT         (reply to another CPU)
+ *   REPLY_IN_TRANSIT ──REPLY_ARRIVE_SYNC──▶ OWNED
+ *   REPLY_IN_TRANSIT ──REPLY_ARRIVE_QUEUE──▶ REPLY_QUEUED
+ *   REPLY_QUEUED ──PULL_REPLY──▶ OWNED                     (waitmsg, getport on the reply port)
  * </pre>
  *
  * The originator owns the message in {@link #OWNED} only; in every other state it belongs to the
@@ -49,9 +50,5 @@ public enum MsgState {
       case MsgFlags.DONE | MsgFlags.REPLY | MsgFlags.QUEUED -> REPLY_QUEUED;
       default -> CORRUPT;
     };
-  }
-
-  final int bit() {
-    return 1 << ordinal();
   }
 }

@@ -56,6 +56,27 @@ public final class Libc {
     return syscall(msg.write(fd, buf, len));
   }
 
+  /** {@code read()} as a classic system call, without a message: the baseline for comparisons. */
+  public long readDirect(int fd, byte[] buf, int len) {
+    return direct(msg.read(fd, buf, len));
+  }
+
+  /** {@code write()} as a classic system call, without a message. */
+  public long writeDirect(int fd, byte[] buf, int len) {
+    return direct(msg.write(fd, buf, len));
+  }
+
+  /** {@code getpid()} as a classic system call, without a message. */
+  public int getpidDirect() {
+    return (int) direct(msg.getpid());
+  }
+
+  private long direct(SysMsg args) {
+    self.charge(Cost.TRAP);
+    int error = kernel.directCall(self, args);
+    return error == 0 ? args.result : -error;
+  }
+
   private long syscall(SysMsg m) {
     self.charge(Cost.TRAP);
     Lwkt.initmsg(m, replyPort, 0);

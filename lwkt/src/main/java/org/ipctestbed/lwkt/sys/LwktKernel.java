@@ -101,31 +101,68 @@ public final class LwktKernel {
     if (!(m instanceof SysMsg msg) || (m.cmd & 0xFFFF_0000) != SysMsg.MSG_CMD_SYSCALL) {
       return ENOSYS;
     }
+    if (msg.cmd == SysMsg.SYS_GETPID) {
+      msg.result = self.process().pid();
+      syncCalls[self.cpu().index()]++;
+      return 0;
+    }
+    KernelFile f = file(msg);
+    if (f == null) {
+      return (int) msg.result;
+    }
+    if (f.cached) {
+      syncCalls[self.cpu().index()]++;
+      return transfer(self, f, msg);
+    }
+    asyncCalls[self.cpu().index()]++;
+    // A thread port always answers EASYNC; had it not, forwardmsg would have replied already.
+    Lwkt.forwardmsg(self, kthreadPorts[self.cpu().index()], msg);
+    return Lwkt.EASYNC;
+  }
+
+  /**
+   * The classic system call, for comparison: the same work without a message, run entirely by the
+   * caller as itself (a read of an uncached file blocks the caller for the device, in the kernel).
+   * The caller charges {@link Cost#TRAP} as for a message.
+   *
+   * @return 0 or an errno; the result is in {@code args.result}
+   */
+  public int directCall(Fiber self, SysMsg args) {
+    if (args.cmd == SysMsg.SYS_GETPID) {
+      args.result = self.process().pid();
+      return 0;
+    }
+    KernelFile f = file(args);
+    if (f == null) {
+      return (int) args.result;
+    }
+    if (!f.cached && f.deviceLatencyNs > 0) {
+      self.sleep(f.deviceLatencyNs);
+    }
+    return transfer(self, f, args);
+  }
+
+  /**
+   * The file of a valid read/write, or {@code null} with the errno in {@code msg.result} ({@link
+   * #EBADF}, {@link #EINVAL}, or {@link #ENOSYS} for any other call).
+   */
+  private KernelFile file(SysMsg msg) {
     switch (msg.cmd) {
-      case SysMsg.SYS_GETPID -> {
-        msg.result = self.process().pid();
-        syncCalls[self.cpu().index()]++;
-        return 0;
-      }
       case SysMsg.SYS_READ, SysMsg.SYS_WRITE -> {
         KernelFile f = msg.fd >= 0 && msg.fd < files.length ? files[msg.fd] : null;
         if (f == null) {
-          return EBADF;
+          msg.result = EBADF;
+          return null;
         }
         if (msg.len < 0 || msg.buf == null || msg.len > msg.buf.length) {
-          return EINVAL;
+          msg.result = EINVAL;
+          return null;
         }
-        if (f.cached) {
-          syncCalls[self.cpu().index()]++;
-          return transfer(self, f, msg);
-        }
-        asyncCalls[self.cpu().index()]++;
-        // A thread port always answers EASYNC; had it not, forwardmsg would have replied already.
-        Lwkt.forwardmsg(self, kthreadPorts[self.cpu().index()], msg);
-        return Lwkt.EASYNC;
+        return f;
       }
       default -> {
-        return ENOSYS;
+        msg.result = ENOSYS;
+        return null;
       }
     }
   }

@@ -153,4 +153,52 @@ class SyscallsAsMessagesTest {
     // The kernel threads only started and went to sleep in waitport (one dispatch each).
     assertTrue(m.ledger().processNs(k.process()) < copyNs / 10, "the kernel threads never ran a cached read");
   }
+
+  @Test
+  void aCachedReadAsAMessageCostsTheSameVirtualTimeAsTheDirectSystemCall() {
+    Machine m = sim();
+    LwktKernel k = kernel(m);
+    long[] ns = new long[2];
+    m.newProcess("user").spawn("main", 0, self -> {
+      Libc libc = new Libc(self, k);
+      byte[] buf = new byte[1000];
+      long t0 = self.now();
+      assertEquals(1000, libc.read(ZERO, buf, 1000));
+      ns[0] = self.now() - t0;
+      t0 = self.now();
+      assertEquals(1000, libc.readDirect(ZERO, buf, 1000));
+      ns[1] = self.now() - t0;
+      assertEquals(libc.getpid(), libc.getpidDirect());
+      assertEquals(-LwktKernel.EBADF, libc.readDirect(42, buf, 1));
+    });
+    m.run();
+    assertEquals(ns[1], ns[0], "the synchronous fast path adds no mechanism cost to the trap and the copy");
+    assertEquals(Math.round(70 + 1000 * 0.1), ns[0]);
+  }
+
+  @Test
+  void anUncachedReadAsAMessageAddsTwoSwitchesAndMovesTheCopyToTheKernelProcess() {
+    Machine m = sim();
+    LwktKernel k = kernel(m);
+    Process user = m.newProcess("user");
+    long[] ns = new long[2];
+    long[] userMech = new long[2];
+    user.spawn("main", 0, self -> {
+      Libc libc = new Libc(self, k);
+      byte[] buf = new byte[1000];
+      long t0 = self.now();
+      long u0 = m.ledger().processNs(user, Category.MECHANISM);
+      libc.readDirect(DISK, buf, 1000);
+      ns[0] = self.now() - t0;
+      t0 = self.now();
+      long u1 = m.ledger().processNs(user, Category.MECHANISM);
+      libc.read(DISK, buf, 1000);
+      ns[1] = self.now() - t0;
+      userMech[0] = u1 - u0;
+      userMech[1] = m.ledger().processNs(user, Category.MECHANISM) - u1;
+    });
+    m.run();
+    assertTrue(ns[1] > ns[0], "message " + ns[1] + " ns vs direct " + ns[0] + " ns");
+    assertTrue(userMech[1] < userMech[0], "the kernel thread, not the caller, paid for the copy");
+  }
 }
