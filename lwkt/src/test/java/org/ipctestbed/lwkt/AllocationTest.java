@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class AllocationTest {
   private static final com.sun.management.ThreadMXBean MX =
       (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
-  private static final int N = 20_000;
+  private static final int N = 5_000;
 
   private static long allocated() {
     return MX.getCurrentThreadAllocatedBytes();
