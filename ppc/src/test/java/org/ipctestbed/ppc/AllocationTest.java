@@ -1,0 +1,88 @@
+package org.ipctestbed.ppc;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.lang.management.ManagementFactory;
+import org.ipctestbed.ipc.IpcMessage;
+import org.ipctestbed.ipc.Status;
+import org.ipctestbed.substrate.Machine;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The fast path allocates nothing per call: measured with {@link com.sun.management.ThreadMXBean}'s
+ * per-thread allocation counter, in the simulated engine (whose driver is the calling thread: a run of
+ * 2N calls allocates what a run of N does) and on a real-engine carrier (N calls measured from inside
+ * the client fiber, after a warm-up).
+ */
+class AllocationTest {
+  private static final com.sun.management.ThreadMXBean MX =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
+
+  private static long simRun(int calls, String kind) {
+    Machine m = Rig.machine(Rig.sim(2));
+    PpcKernel k = PpcKernel.install(m);
+    PpcProcess server = k.process(m.newProcess("server"));
+    server.createDispatcher(0);
+    ObjectHandle oh = server.handle(server.export(Rig.echo()));
+    PpcProcess client = k.process(m.newProcess("client"));
+    client.createDispatcher(0);
+    IpcMessage in = Rig.msg().length(128);
+    IpcMessage out = Rig.msg();
+    int[] ok = new int[1];
+    client.spawn("c", 0, t -> {
+      for (int i = 0; i < calls; i++) {
+        if (kind.equals("sync")) {
+          ok[0] += t.call(oh, 0, in, out) == Status.OK ? 1 : 0;
+        }
+      }
+    });
+    long before = MX.getCurrentThreadAllocatedBytes();
+    m.run();
+    long bytes = MX.getCurrentThreadAllocatedBytes() - before;
+    assertEquals(calls, ok[0]);
+    return bytes;
+  }
+
+  @Test
+  void theSimulatedFastPathAllocatesNothingPerCall() {
+    simRun(20_000, "sync"); // warm-up: JIT
+    simRun(20_000, "sync");
+    long n = simRun(20_000, "sync");
+    long twoN = simRun(40_000, "sync");
+    System.out.printf("sim fast path: %d bytes for 20k calls, %d bytes for 40k calls%n", n, twoN);
+    assertTrue(twoN - n < 20_000 / 10, "20k more calls allocated " + (twoN - n) + " bytes");
+  }
+
+  @Test
+  void aRealEngineCarrierAllocatesNothingPerCall() {
+    Machine m = Rig.machine(Rig.real(1));
+    PpcKernel k = PpcKernel.install(m);
+    PpcProcess server = k.process(m.newProcess("server"));
+    server.createDispatcher(0);
+    ObjectHandle oh = server.handle(server.export(Rig.echo()));
+    PpcProcess client = k.process(m.newProcess("client"));
+    client.createDispatcher(0);
+    long[] bytes = new long[1];
+    int calls = 50_000;
+    client.spawn("c", 0, t -> {
+      IpcMessage in = Rig.msg().length(128);
+      IpcMessage out = Rig.msg();
+      for (int i = 0; i < 100_000; i++) {
+        t.call(oh, 0, in, out); // warm-up
+      }
+      long before = MX.getCurrentThreadAllocatedBytes();
+      long t0 = System.nanoTime();
+      for (int i = 0; i < calls; i++) {
+        t.call(oh, 0, in, out);
+      }
+      long t1 = System.nanoTime();
+      bytes[0] = MX.getCurrentThreadAllocatedBytes() - before;
+      // A figure for the log, not an assertion (no timed assertions in unit tests).
+      System.out.printf("real fast path: %.0f ns per 128-byte null call%n", (t1 - t0) / (double) calls);
+    });
+    m.run();
+    System.out.printf("real fast path: %d bytes for %d calls on the carrier%n", bytes[0], calls);
+    assertTrue(bytes[0] < calls / 10, bytes[0] + " bytes for " + calls + " calls");
+  }
+}
