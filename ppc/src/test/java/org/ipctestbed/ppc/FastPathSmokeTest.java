@@ -32,6 +32,5 @@ class FastPathSmokeTest {
     });
     m.run();
     assertEquals(100, got[0]);
-    System.out.println(k.stats());
   }
 }
