@@ -183,6 +183,18 @@ public final class Cpu {
       return;
     }
     f.killed = true;
+    if (f.upcallCaller != null) {
+      // It runs on a caller's stack: let it be dispatched once more to unwind (Fiber.suspend).
+      if (f.state == FiberState.BLOCKED) {
+        f.state = FiberState.RUNNABLE;
+        f.blockReason = null;
+        runQueue.enqueue(f);
+        if (current == null) {
+          engine.kick(this);
+        }
+      }
+      return;
+    }
     if (f.state == FiberState.RUNNABLE) {
       runQueue.remove(f);
     }
@@ -242,7 +254,12 @@ public final class Cpu {
   Fiber dispatchNext(long now) {
     flush(now);
     Fiber f;
-    while ((f = runQueue.poll()) != null && f.killed) {
+    while ((f = runQueue.poll()) != null && (f.killed || !f.process().isAlive())) {
+      f.killed = true;
+      if (f.upcallCaller != null) {
+        f.workRemaining = 0;
+        break; // dispatched once more, only to unwind from its caller's stack
+      }
       finish(f);
     }
     preemptFlag = false;
@@ -283,7 +300,12 @@ public final class Cpu {
       machine.trace(now, index, 2, f.id());
       return null;
     }
-    if (f.killed) {
+    if (f.killed || !f.process().isAlive()) {
+      f.killed = true;
+      if (f.upcallCaller != null) {
+        f.workRemaining = 0;
+        return f; // resume it at once: it unwinds to the upcall on its caller's stack
+      }
       finish(f);
       current = null;
       return null;

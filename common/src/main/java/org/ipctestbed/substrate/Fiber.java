@@ -71,6 +71,8 @@ public final class Fiber {
   boolean killed;
   long sleepGen;
   long sleepUntil;
+  /** The fiber whose stack this one runs on during an {@link #upcall}, or {@code null}. */
+  Fiber upcallCaller;
   long softPreemptions;
   long hardPreemptions;
 
@@ -189,6 +191,21 @@ public final class Fiber {
   void suspend(Op why) {
     op = why;
     Coroutine.suspend();
+    if (killed && upcallCaller != null) {
+      // Killed while running on a caller's stack: unwind the server's frames back to the upcall,
+      // which gives the caller its stack back (see upcall).
+      throw UpcallAbort.INSTANCE;
+    }
+  }
+
+  /** Unwinds a killed server's frames from a borrowed stack; an Error so that handlers don't catch it. */
+  static final class UpcallAbort extends Error {
+    private static final long serialVersionUID = 1L;
+    static final UpcallAbort INSTANCE = new UpcallAbort();
+
+    private UpcallAbort() {
+      super("the server was killed during an upcall", null, false, false);
+    }
   }
 
   /**
@@ -307,9 +324,15 @@ public final class Fiber {
    * return is diverted through the scheduler"). The server goes back to its blocked state with its
    * block reason. Upcalls nest (a server calling another server).
    *
+   * <p>If the server's process is killed during the upcall, the server's frames are unwound from this
+   * stack at its next scheduling point (by an {@link Error} that handler code must not catch), the
+   * server thread is finished, and this method throws {@link DeadProcessException}: the caller keeps
+   * running and can answer with a status code.
+   *
    * @return what {@code code} returned
    * @throws IllegalArgumentException if {@code server} is on another CPU or is this fiber
-   * @throws DeadProcessException if {@code server}'s process has been killed
+   * @throws DeadProcessException if {@code server}'s process has been killed, before or during the
+   *     upcall
    * @throws IllegalStateException if {@code server} is not blocked
    */
   public int upcall(Fiber server, Upcall code) {
@@ -337,10 +360,14 @@ public final class Fiber {
     server.state = FiberState.RUNNING;
     server.blockReason = null;
     server.hardPreempted = false;
+    server.upcallCaller = this;
     cpu.current = server;
-    int result;
+    int result = 0;
+    boolean aborted = false;
     try {
       result = code.run(server);
+    } catch (UpcallAbort a) {
+      aborted = true;
     } finally {
       // The server is current again here: whatever happened in between, this stack only runs when
       // its logical owner (the server) is dispatched.
@@ -348,8 +375,18 @@ public final class Fiber {
       server.state = FiberState.BLOCKED;
       server.blockReason = serverReason;
       server.coroutine = own;
+      server.upcallCaller = null;
       state = FiberState.RUNNING;
       blockReason = null;
+    }
+    if (server.killed || !server.process.isAlive()) {
+      server.killed = true;
+      if (server.state != FiberState.DONE) {
+        cpu.finish(server); // its own (parked) stack is dropped: the thread is gone
+      }
+      if (aborted) {
+        throw new DeadProcessException("upcall from fiber '" + name + "'", server);
+      }
     }
     if (cpu.account != entryAccount) {
       suspend(Op.YIELD); // slow return: through the scheduler, in this fiber's own account

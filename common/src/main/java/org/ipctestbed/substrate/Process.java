@@ -40,6 +40,7 @@ public final class Process {
   private final long quantumNs;
   private final List<Fiber> fibers = new CopyOnWriteArrayList<>();
   private volatile boolean alive = true;
+  private final List<Runnable> killActions = new CopyOnWriteArrayList<>();
 
   Process(Machine machine, int pid, String name, int priorityClass, int weight, long quantumNs) {
     if (name == null || name.isBlank()) {
@@ -139,6 +140,20 @@ public final class Process {
     for (Fiber f : fibers) {
       f.cpu().post(f.killIpi());
     }
+    for (Runnable action : killActions) {
+      action.run();
+    }
+  }
+
+  /**
+   * Registers {@code action} to run when this process is killed: a mechanism's exit path (answering
+   * requests the dead process held, as an OS does when a server exits). It runs in the killer's
+   * context, after the kill requests to the fibers' CPUs have been posted, so a wake or IPI it sends
+   * to one of those CPUs is taken after the kill there. It must be thread-safe and must not block:
+   * wake a fiber (an exit-path thread) or post an IPI.
+   */
+  public void onKill(Runnable action) {
+    killActions.add(java.util.Objects.requireNonNull(action, "kill action"));
   }
 
   @Override

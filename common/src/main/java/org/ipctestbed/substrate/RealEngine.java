@@ -301,7 +301,7 @@ final class RealEngine extends Engine {
 
   private void runFiber(Cpu cpu, Fiber f) {
     while (f != null && !stop) {
-      if (f.killed) {
+      if (f.killed && f.upcallCaller == null) {
         cpu.finish(f);
         cpu.current = null;
         return;

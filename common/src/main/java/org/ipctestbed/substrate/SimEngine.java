@@ -272,7 +272,7 @@ final class SimEngine extends Engine {
   }
 
   private void continueFiber(Cpu cpu, SimCpu s, Fiber f) {
-    if (f.workRemaining > 0) {
+    if (f.workRemaining > 0 && !f.killed) {
       startWork(cpu, s, f);
     } else {
       runFiber(cpu, s, f);
@@ -291,7 +291,7 @@ final class SimEngine extends Engine {
   /** Runs fiber code (no virtual time passes) until the fiber works, blocks, yields or hands off. */
   private void runFiber(Cpu cpu, SimCpu s, Fiber f) {
     while (true) {
-      if (f.killed) {
+      if (f.killed && f.upcallCaller == null) {
         cpu.finish(f);
         cpu.current = null;
         s.mode = IDLE;

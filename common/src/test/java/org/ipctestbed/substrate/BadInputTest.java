@@ -135,4 +135,32 @@ class BadInputTest {
     assertTrue(!ranAfterKill.get(), engine + ": the killed fiber ran on after its work");
     assertEquals(FiberState.DONE, victim.fibers().get(0).state());
   }
+
+  @Test
+  void killActionsRunOnceInTheKillersContextAndCanWakeAnExitPathThread() {
+    Machine m = Machine.create(Machines.sim(2).build());
+    Process server = m.newProcess("server");
+    server.spawnDaemon("worker", 1, self -> self.block("waiting for a request"));
+    Process kernel = m.newProcess("kernel");
+    boolean[] reaped = new boolean[1];
+    Fiber reaper = kernel.spawn("exit-path", 1, self -> {
+      while (server.isAlive()) {
+        self.block("waiting for the server to exit");
+      }
+      reaped[0] = true;
+    });
+    int[] runs = new int[1];
+    server.onKill(() -> {
+      runs[0]++;
+      reaper.wake();
+    });
+    m.newProcess("killer").spawn("killer", 0, self -> {
+      self.work(5_000);
+      server.kill();
+      server.kill();
+    });
+    m.run();
+    assertEquals(1, runs[0]);
+    assertTrue(reaped[0]);
+  }
 }

@@ -107,4 +107,41 @@ class UpcallTest {
     assertEquals(1_000, r[0]);
     assertEquals(0, m.ledger().identityError());
   }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"sim", "real"})
+  void aServerKilledDuringAnUpcallGivesTheCallerItsStackBackWithDeadProcessException(String engine) {
+    Machine m = Machine.create(Machines.of(engine, 2).build());
+    Process server = m.newProcess("server");
+    Fiber worker = server.spawnDaemon("worker", 0, self -> self.block("on the free list"));
+    java.util.concurrent.atomic.AtomicBoolean inService = new java.util.concurrent.atomic.AtomicBoolean();
+    String[] outcome = new String[1];
+    boolean[] ranAfterKill = new boolean[1];
+    m.newProcess("client").spawn("client", 0, self -> {
+      self.yieldCpu();
+      try {
+        self.upcall(worker, s -> {
+          inService.set(true);
+          s.work(50_000_000); // 50 ms: the kill lands inside
+          ranAfterKill[0] = true;
+          return 0;
+        });
+        outcome[0] = "returned";
+      } catch (DeadProcessException e) {
+        outcome[0] = "dead";
+      }
+      self.work(1_000); // the client keeps running
+    });
+    m.newProcess("killer").spawn("killer", 1, self -> {
+      while (!inService.get()) {
+        self.sleep(1_000);
+      }
+      self.sleep(10_000);
+      server.kill();
+    });
+    m.run();
+    assertEquals("dead", outcome[0]);
+    assertTrue(!ranAfterKill[0]);
+    assertEquals(FiberState.DONE, worker.state());
+  }
 }
