@@ -88,6 +88,41 @@ class DeliveryInvariantsTest {
   }
 
   @Test
+  void invariant04_aReplyToADisabledCallerIsRefusedAndRetriedFromTheServerSide() {
+    Machine m = Rig.machine(Rig.sim(1));
+    PpcKernel k = PpcKernel.install(m);
+    PpcProcess server = k.process(m.newProcess("server", 3, 1024));
+    server.createDispatcher(0);
+    int[] invocations = new int[1];
+    ObjectHandle oh =
+        server.handle(server.export(XObject.builder("slow").method((self, caller, in, out) -> {
+          invocations[0]++;
+          self.sleep(50 * Rig.US); // the client's other thread runs meanwhile
+          out.word(0, 99);
+          return Status.OK;
+        }).build()));
+    PpcProcess client = k.process(m.newProcess("client"));
+    client.createDispatcher(0);
+    long[] got = new long[1];
+    client.spawn("caller", 0, t -> {
+      IpcMessage out = Rig.msg();
+      t.call(oh, 0, Rig.msg(), out);
+      got[0] = out.word(0);
+    });
+    // The server (a higher class) wakes up and preempts this worker hard, which disables the client's
+    // dispatcher while the reply is due.
+    client.spawn("worker", 0, t -> {
+      t.fiber().sleep(1 * Rig.US); // start once the call is in service
+      t.fiber().work(400 * Rig.US);
+    });
+    m.run();
+    assertEquals(99, got[0]);
+    assertEquals(1, invocations[0]);
+    PpcStats s = k.stats();
+    assertTrue(s.replyRefusals() >= 1, "the reply met a disabled caller: " + s);
+  }
+
+  @Test
   void invariant04_aFullRemoteMailboxIsRetriedAndNoCallIsLost() {
     Machine m = Rig.machine(Rig.sim(2));
     PpcKernel k = PpcKernel.install(m);
