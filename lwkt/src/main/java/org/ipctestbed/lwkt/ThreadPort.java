@@ -61,7 +61,8 @@ public final class ThreadPort extends LwktPort {
   }
 
   /**
-   * Makes {@code self} the owner. Called by the owner itself.
+   * Makes {@code self} the owner. Called by the owner itself, or by an exit-path thread inheriting
+   * the port of an owner whose process has been killed (to answer what is left on it).
    *
    * @throws PortException if {@code self} runs on another CPU or another fiber owns the port
    */
@@ -70,10 +71,10 @@ public final class ThreadPort extends LwktPort {
       throw new PortException("fiber '" + self.name() + "' on " + self.cpu() + " cannot own " + this + " of " + cpu);
     }
     Fiber o = owner;
-    if (o != null && o != self) {
+    if (o != null && o != self && o.process().isAlive()) {
       throw new PortException(this + " is already owned by fiber '" + o.name() + "'");
     }
-    owner = self;
+    owner = self; // a dead owner's port may be inherited by an exit path on the same CPU
   }
 
   /** The owning fiber, or {@code null} before {@link #bindOwner}. */

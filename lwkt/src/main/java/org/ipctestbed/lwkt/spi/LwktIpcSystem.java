@@ -6,8 +6,11 @@ import org.ipctestbed.ipc.Connection;
 import org.ipctestbed.ipc.Handler;
 import org.ipctestbed.ipc.IpcSystem;
 import org.ipctestbed.ipc.Service;
+import org.ipctestbed.ipc.Status;
 import org.ipctestbed.ipc.ServiceSpec;
 import org.ipctestbed.lwkt.Lwkt;
+import org.ipctestbed.lwkt.LwktMsg;
+import org.ipctestbed.lwkt.MsgFlags;
 import org.ipctestbed.lwkt.ThreadPort;
 import org.ipctestbed.substrate.Fiber;
 import org.ipctestbed.substrate.Machine;
@@ -42,9 +45,13 @@ import org.ipctestbed.substrate.Process;
  *       nothing is outstanding.</td></tr>
  * </table>
  *
- * <p>Limitation: a server process killed while a request is in its queue or handler never replies
- * it, so the caller stays blocked (DragonFly has the same property; K42 answers such calls with
- * {@code ESRCH}). Calls made after the kill get {@code ESRCH}.
+ * <p>Server death: each serving CPU also has an exit-path thread in a kernel process ({@code
+ * lwkt-exit}), asleep until the server process is killed ({@link Process#onKill}). It then runs on
+ * the dead server thread's CPU, inherits its port, replies {@code ESRCH} to the request that was in
+ * service (unless it was already replied) and to every request still queued or arriving later, as an
+ * OS's exit path answers the requests a dead server held. Callers therefore get {@code OK} (served
+ * before the death) or {@code ESRCH}, never a wait without end. Calls made after the kill get {@code
+ * ESRCH} at once.
  */
 public final class LwktIpcSystem implements IpcSystem {
   /** Send messages preallocated per connection. */
@@ -92,23 +99,64 @@ public final class LwktIpcSystem implements IpcSystem {
       }
       ports[c] = new ThreadPort(machine.cpu(c), spec.name() + "@cpu" + c);
     }
+    RpcMsg[] inService = new RpcMsg[machine.cpuCount()];
+    java.util.List<Fiber> exitPaths = new java.util.ArrayList<>();
     for (int c : spec.cpus()) {
       ThreadPort port = ports[c];
-      server.spawnDaemon(spec.name() + "@cpu" + c, c, self -> serve(self, port, handler));
+      int cpu = c;
+      server.spawnDaemon(spec.name() + "@cpu" + c, c, self -> serve(self, port, handler, inService, cpu));
+      exitPaths.add(
+          exitProcess().spawnDaemon(
+              spec.name() + "@cpu" + c + ".exit", c, self -> exitPath(self, server, port, inService, cpu)));
     }
+    server.onKill(() -> exitPaths.forEach(Fiber::wake));
     LwktService s = new LwktService(spec, server, ports);
     services.put(spec.name(), s);
     return s;
   }
 
   /** A server thread: {@code waitport}, handle, {@code replymsg}, forever. */
-  private static void serve(Fiber self, ThreadPort port, Handler handler) {
+  private static void serve(Fiber self, ThreadPort port, Handler handler, RpcMsg[] inService, int cpu) {
     port.bindOwner(self);
     while (true) {
       RpcMsg m = (RpcMsg) Lwkt.waitport(self, port, 0);
+      inService[cpu] = m; // no scheduling point since waitport returned: the exit path sees it
       int status = handler.handle(self, m.request, m.reply);
       Lwkt.replymsg(self, m, status);
+      inService[cpu] = null;
     }
+  }
+
+  private static final String AWAIT_EXIT = "lwkt exit path: waiting for the server process to exit";
+
+  /**
+   * The exit path of one serving CPU: runs once the server process is dead, on the dead server
+   * thread's CPU (so that thread can no longer run), and answers {@code ESRCH} to everything the port
+   * held or will receive.
+   */
+  private static void exitPath(Fiber self, Process server, ThreadPort port, RpcMsg[] inService, int cpu) {
+    while (server.isAlive()) {
+      self.block(AWAIT_EXIT);
+    }
+    port.bindOwner(self);
+    RpcMsg held = inService[cpu];
+    inService[cpu] = null;
+    if (held != null && !held.has(MsgFlags.REPLY) && !held.has(MsgFlags.DONE)) {
+      Lwkt.replymsg(self, held, Status.ESRCH);
+    }
+    while (true) {
+      LwktMsg m = Lwkt.waitport(self, port, 0);
+      Lwkt.replymsg(self, m, Status.ESRCH);
+    }
+  }
+
+  private Process exitProcess;
+
+  private Process exitProcess() {
+    if (exitProcess == null) {
+      exitProcess = machine.newProcess("lwkt-exit", Process.MIN_PRIORITY_CLASS, 1024);
+    }
+    return exitProcess;
   }
 
   @Override
