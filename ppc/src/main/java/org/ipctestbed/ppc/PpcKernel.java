@@ -141,6 +141,22 @@ public final class PpcKernel {
     }
   }
 
+  /**
+   * The stub's marshalling: {@code m}'s payload into the page of {@code t}'s CPU, charged to {@code t};
+   * {@link Status#ENOSPC} with nothing written beyond {@link PpcPage#LENGTH_MAX}.
+   */
+  private int marshal(PpcThread t, IpcMessage m) {
+    int len = m.length();
+    if (len > PpcPage.LENGTH_MAX) {
+      return Status.ENOSPC;
+    }
+    PpcPage page = cpus[t.dispatcher.cpuIndex].page;
+    int copied = page.claim(t);
+    page.write(m.payload(), len);
+    t.fiber.charge(Cost.COPY_PER_BYTE, len + copied);
+    return Status.OK;
+  }
+
   private static int fail(PpcThread t, PpcPage page, int rc) {
     page.claim(t);
     t.reply.clearResult(rc);
@@ -161,17 +177,13 @@ public final class PpcKernel {
    */
   int call(PpcThread t, ObjectHandle target, int method, IpcMessage in, IpcMessage out) {
     Fiber self = t.fiber;
-    int len = in.length();
-    if (len > PpcPage.LENGTH_MAX) {
+    t.regs.load(target.xhandle(), method, in);
+    t.regs.threadId = t.threadId;
+    if (marshal(t, in) != Status.OK) {
       return Status.ENOSPC; // the stub's overflow check, before any trap
     }
     PpcCpu pc = cpus[t.dispatcher.cpuIndex];
     PpcPage page = pc.page;
-    int copied = page.claim(t);
-    page.write(in.payload(), len);
-    t.regs.load(target.xhandle(), method, in);
-    t.regs.threadId = t.threadId;
-    self.charge(Cost.COPY_PER_BYTE, len + copied);
     t.replyReady = false;
     t.targetId = target.commId(); // PPC_BLOCKED
     int rc = ipcCall(t, self, pc, page);
@@ -483,16 +495,12 @@ public final class PpcKernel {
   /** The raw {@code IPC_RTN} of {@link PpcThread#ipcReturn}: always the exact (slow) route. */
   int rawReturn(PpcThread t, long callerId, long threadId, IpcMessage result, int rc) {
     Fiber self = t.fiber;
-    int len = result.length();
-    if (len > PpcPage.LENGTH_MAX) {
+    t.regs.loadResult(result, rc);
+    if (marshal(t, result) != Status.OK) {
       return Status.ENOSPC;
     }
     PpcCpu pc = cpus[t.dispatcher.cpuIndex];
     PpcPage page = pc.page;
-    int copied = page.claim(t);
-    page.write(result.payload(), len);
-    t.regs.loadResult(result, rc);
-    self.charge(Cost.COPY_PER_BYTE, len + copied);
     self.charge(Cost.TRAP);
     reclaim(self, page, t);
     pc.chain.clear();
@@ -599,14 +607,11 @@ public final class PpcKernel {
   int sendAsync(PpcThread t, ObjectHandle target, int method, IpcMessage in) {
     Fiber self = t.fiber;
     int len = in.length();
-    if (len > PpcPage.LENGTH_MAX) {
+    if (marshal(t, in) != Status.OK) {
       return Status.ENOSPC;
     }
     PpcCpu pc = cpus[t.dispatcher.cpuIndex];
     PpcPage page = pc.page;
-    int copied = page.claim(t);
-    page.write(in.payload(), len);
-    self.charge(Cost.COPY_PER_BYTE, len + copied);
     self.charge(Cost.TRAP);
     reclaim(self, page, t);
     long id = target.commId();

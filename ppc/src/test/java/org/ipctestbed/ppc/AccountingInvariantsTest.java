@@ -27,12 +27,10 @@ class AccountingInvariantsTest {
     Machine m = Rig.machine(Rig.of(engine, 1).defaultQuantumNs(40_000_000L));
     PpcKernel k = PpcKernel.install(m);
     Process sp = m.newProcess("server");
-    PpcProcess server = k.process(sp);
-    server.createDispatcher(0);
+    PpcProcess server = Rig.ppc(k, sp, 0);
     ObjectHandle oh = server.handle(server.export(working(20 * Rig.US)));
     Process cp = m.newProcess("client");
-    PpcProcess client = k.process(cp);
-    client.createDispatcher(0);
+    PpcProcess client = Rig.ppc(k, cp, 0);
     int calls = 50;
     client.spawn("c", 0, t -> {
       IpcMessage in = Rig.msg();
@@ -62,12 +60,10 @@ class AccountingInvariantsTest {
       Machine m = Rig.machine(Rig.sim(1).costModel("modern-x86"));
       PpcKernel k = PpcKernel.install(m);
       Process sp = m.newProcess("server");
-      PpcProcess server = k.process(sp);
-      server.createDispatcher(0);
+      PpcProcess server = Rig.ppc(k, sp, 0);
       ObjectHandle oh = server.handle(server.export(working(5 * Rig.US)));
       Process cp = m.newProcess("client");
-      PpcProcess client = k.process(cp);
-      client.createDispatcher(0);
+      PpcProcess client = Rig.ppc(k, cp, 0);
       int calls = 100 * (run + 1);
       client.spawn("c", 0, t -> {
         IpcMessage in = Rig.msg().length(64);
@@ -90,12 +86,10 @@ class AccountingInvariantsTest {
     Machine m = Rig.machine(Rig.sim(1));
     PpcKernel k = PpcKernel.install(m);
     Process sp = m.newProcess("server", 4, 1024, 10_000 * Rig.US);
-    PpcProcess server = k.process(sp);
-    server.createDispatcher(0);
+    PpcProcess server = Rig.ppc(k, sp, 0);
     ObjectHandle oh = server.handle(server.export(working(300 * Rig.US)));
     Process cp = m.newProcess("client", 4, 1024, 100 * Rig.US);
-    PpcProcess client = k.process(cp);
-    client.createDispatcher(0);
+    PpcProcess client = Rig.ppc(k, cp, 0);
     boolean[] ownAccountAfter = new boolean[1];
     client.spawn("c", 0, t -> {
       t.fiber().yieldCpu(); // start on a fresh quantum
@@ -114,12 +108,10 @@ class AccountingInvariantsTest {
     Machine m = Rig.machine(Rig.sim(1));
     PpcKernel k = PpcKernel.install(m);
     Process sp = m.newProcess("server");
-    PpcProcess server = k.process(sp);
-    server.createDispatcher(0);
+    PpcProcess server = Rig.ppc(k, sp, 0);
     ObjectHandle oh = server.handle(server.export(working(300 * Rig.US)));
     Process cp = m.newProcess("client");
-    PpcProcess client = k.process(cp);
-    client.createDispatcher(0);
+    PpcProcess client = Rig.ppc(k, cp, 0);
     Process hp = m.newProcess("urgent", 2, 1024);
     hp.spawn("u", 0, self -> {
       self.sleep(50 * Rig.US);
@@ -143,12 +135,10 @@ class AccountingInvariantsTest {
     Machine m = Rig.machine(Rig.sim(2));
     PpcKernel k = PpcKernel.install(m);
     Process sp = m.newProcess("server");
-    PpcProcess server = k.process(sp);
-    server.createDispatcher(0);
+    PpcProcess server = Rig.ppc(k, sp, 0);
     ObjectHandle oh = server.handle(server.export(working(40 * Rig.US)));
     Process cp = m.newProcess("client");
-    PpcProcess client = k.process(cp);
-    client.createDispatcher(0);
+    PpcProcess client = Rig.ppc(k, cp, 0);
     client.createDispatcher(1);
     int[] rc = new int[3];
     client.spawn("remote", 1, t -> rc[0] = t.call(oh, 0, Rig.msg(), Rig.msg()));
@@ -168,13 +158,11 @@ class AccountingInvariantsTest {
     Machine m = Rig.machine(Rig.sim(1));
     PpcKernel k = PpcKernel.install(m);
     Process sp = m.newProcess("server", 4, 1024);
-    PpcProcess server = k.process(sp);
-    server.createDispatcher(0);
+    PpcProcess server = Rig.ppc(k, sp, 0);
     ObjectHandle oh = server.handle(server.export(working(10 * Rig.US)));
     server.spawn("busy", 0, t -> t.fiber().work(300 * Rig.US));
     Process cp = m.newProcess("client", 3, 1024);
-    PpcProcess client = k.process(cp);
-    client.createDispatcher(0);
+    PpcProcess client = Rig.ppc(k, cp, 0);
     client.spawn("c", 0, t -> {
       t.fiber().sleep(100 * Rig.US);
       t.call(oh, 0, Rig.msg(), Rig.msg());

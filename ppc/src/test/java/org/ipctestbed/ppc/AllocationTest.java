@@ -22,11 +22,9 @@ class AllocationTest {
   private static long simRun(int calls, String kind) {
     Machine m = Rig.machine(Rig.sim(2));
     PpcKernel k = PpcKernel.install(m);
-    PpcProcess server = k.process(m.newProcess("server"));
-    server.createDispatcher(0);
+    PpcProcess server = Rig.ppc(k, m.newProcess("server"), 0);
     ObjectHandle oh = server.handle(server.export(Rig.echo()));
-    PpcProcess client = k.process(m.newProcess("client"));
-    client.createDispatcher(0);
+    PpcProcess client = Rig.ppc(k, m.newProcess("client"), 0);
     IpcMessage in = Rig.msg().length(128);
     IpcMessage out = Rig.msg();
     int[] ok = new int[1];
@@ -58,11 +56,9 @@ class AllocationTest {
   void aRealEngineCarrierAllocatesNothingPerCall() {
     Machine m = Rig.machine(Rig.real(1));
     PpcKernel k = PpcKernel.install(m);
-    PpcProcess server = k.process(m.newProcess("server"));
-    server.createDispatcher(0);
+    PpcProcess server = Rig.ppc(k, m.newProcess("server"), 0);
     ObjectHandle oh = server.handle(server.export(Rig.echo()));
-    PpcProcess client = k.process(m.newProcess("client"));
-    client.createDispatcher(0);
+    PpcProcess client = Rig.ppc(k, m.newProcess("client"), 0);
     long[] bytes = new long[1];
     int calls = 50_000;
     client.spawn("c", 0, t -> {

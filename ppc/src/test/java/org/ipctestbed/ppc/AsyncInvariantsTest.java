@@ -31,8 +31,7 @@ class AsyncInvariantsTest {
       handled.add((long) in.payload()[0]);
       return Status.OK;
     }).build()));
-    PpcProcess s = k.process(m.newProcess("sender"));
-    s.createDispatcher(0);
+    PpcProcess s = Rig.ppc(k, m.newProcess("sender"), 0);
     int[] ok = new int[1];
     int[] busy = new int[1];
     long[] times = new long[2];
@@ -67,8 +66,7 @@ class AsyncInvariantsTest {
       handled[0]++;
       return Status.OK;
     }).build()));
-    PpcProcess s = k.process(m.newProcess("sender"));
-    s.createDispatcher(0);
+    PpcProcess s = Rig.ppc(k, m.newProcess("sender"), 0);
     s.createDispatcher(1);
     int[] rc = new int[4];
     s.spawn("local", 0, t -> {
@@ -99,8 +97,7 @@ class AsyncInvariantsTest {
       handled[0]++;
       return Status.OK;
     }).build()));
-    PpcProcess s = k.process(m.newProcess("sender"));
-    s.createDispatcher(0);
+    PpcProcess s = Rig.ppc(k, m.newProcess("sender"), 0);
     int[] handledDuringBurst = {-1};
     boolean[] keptCpu = new boolean[1];
     long[] wakeupsBefore = new long[1];
@@ -133,8 +130,7 @@ class AsyncInvariantsTest {
       self.sleep(100 * Rig.US); // handlers block: others take the next messages
       return Status.OK;
     }).build()));
-    PpcProcess s = k.process(m.newProcess("sender"));
-    s.createDispatcher(0);
+    PpcProcess s = Rig.ppc(k, m.newProcess("sender"), 0);
     s.createDispatcher(1);
     s.spawn("local", 0, t -> {
       for (int i = 0; i < 15; i++) {
@@ -177,8 +173,7 @@ class AsyncInvariantsTest {
     PpcProcess r = receiver(k, m, 0);
     Dispatcher rd = r.dispatcherOn(0);
     long xh = r.export(XObject.builder("sink").method((self, caller, in, out) -> Status.OK).build());
-    PpcProcess s = k.process(m.newProcess("sender"));
-    s.createDispatcher(0);
+    PpcProcess s = Rig.ppc(k, m.newProcess("sender"), 0);
     int[] rc = new int[3];
     s.spawn("s", 0, t -> {
       rc[0] = t.sendAsync(r.handle(xh), 7, Rig.msg()); // bad method

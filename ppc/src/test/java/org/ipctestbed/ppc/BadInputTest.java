@@ -21,18 +21,15 @@ class BadInputTest {
   void unknownStaleBadMethodOversizedAndDeadTargetsEachGetTheirCodeAndEveryoneGoesOn() {
     Machine m = Rig.machine(Rig.sim(1));
     PpcKernel k = PpcKernel.install(m);
-    PpcProcess server = k.process(m.newProcess("server"));
-    server.createDispatcher(0);
+    PpcProcess server = Rig.ppc(k, m.newProcess("server"), 0);
     long good = server.export(Rig.echo());
     long revoked = server.export(Rig.echo());
     server.revoke(revoked);
     Process doomed = m.newProcess("doomed");
-    PpcProcess dead = k.process(doomed);
-    dead.createDispatcher(0);
+    PpcProcess dead = Rig.ppc(k, doomed, 0);
     ObjectHandle deadHandle = dead.handle(dead.export(Rig.echo()));
     doomed.kill();
-    PpcProcess client = k.process(m.newProcess("client"));
-    client.createDispatcher(0);
+    PpcProcess client = Rig.ppc(k, m.newProcess("client"), 0);
     int[] rc = new int[7];
     client.spawn("c", 0, t -> {
       IpcMessage out = Rig.msg();
@@ -45,8 +42,7 @@ class BadInputTest {
       rc[6] = t.call(server.handle(good), 0, Rig.msg().word(0, 1), out) == Status.OK && out.word(0) == 2 ? 1 : 0;
     });
     int[] otherClient = new int[1];
-    PpcProcess other = k.process(m.newProcess("other"));
-    other.createDispatcher(0);
+    PpcProcess other = Rig.ppc(k, m.newProcess("other"), 0);
     other.spawn("o", 0, t -> {
       t.fiber().sleep(10 * Rig.US);
       otherClient[0] = t.call(server.handle(good), 0, Rig.msg(), Rig.msg());
@@ -64,14 +60,12 @@ class BadInputTest {
   void aReplyLargerThanTheCallersMessageIsEnospc() {
     Machine m = Rig.machine(Rig.sim(1));
     PpcKernel k = PpcKernel.install(m);
-    PpcProcess server = k.process(m.newProcess("server"));
-    server.createDispatcher(0);
+    PpcProcess server = Rig.ppc(k, m.newProcess("server"), 0);
     ObjectHandle oh = server.handle(server.export(XObject.builder("big").method((self, caller, in, out) -> {
       out.length(1000);
       return Status.OK;
     }).build()));
-    PpcProcess client = k.process(m.newProcess("client"));
-    client.createDispatcher(0);
+    PpcProcess client = Rig.ppc(k, m.newProcess("client"), 0);
     int[] rc = new int[2];
     client.spawn("c", 0, t -> {
       rc[0] = t.call(oh, 0, Rig.msg(), new IpcMessage(16));
@@ -86,8 +80,7 @@ class BadInputTest {
   void setUpErrorsNameTheProblem() {
     Machine m = Rig.machine(Rig.sim(1));
     PpcKernel k = PpcKernel.install(m);
-    PpcProcess p = k.process(m.newProcess("p"));
-    p.createDispatcher(0);
+    PpcProcess p = Rig.ppc(k, m.newProcess("p"), 0);
     assertThrows(IllegalArgumentException.class, () -> p.createDispatcher(0), "one dispatcher per CPU");
     assertThrows(IllegalArgumentException.class, () -> p.createDispatcher(5), "no such CPU");
     assertThrows(IllegalArgumentException.class, () -> XObject.builder("empty").build());

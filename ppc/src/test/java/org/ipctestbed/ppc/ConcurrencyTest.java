@@ -38,8 +38,7 @@ class ConcurrencyTest {
         .build()));
     int clients = 3;
     for (int c = 0; c < clients; c++) {
-      PpcProcess client = k.process(m.newProcess("client" + c));
-      client.createDispatcher(0);
+      PpcProcess client = Rig.ppc(k, m.newProcess("client" + c), 0);
       client.createDispatcher(1);
       int me = c;
       for (int cpu = 0; cpu < 2; cpu++) {

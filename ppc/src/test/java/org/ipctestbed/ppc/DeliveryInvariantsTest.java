@@ -23,8 +23,7 @@ class DeliveryInvariantsTest {
   void invariant04_aCallToAHardPreemptedTargetIsRefusedParkedAndDeliveredExactlyOnce() {
     Machine m = Rig.machine(Rig.sim(1));
     PpcKernel k = PpcKernel.install(m);
-    PpcProcess server = k.process(m.newProcess("server", 4, 1024));
-    server.createDispatcher(0);
+    PpcProcess server = Rig.ppc(k, m.newProcess("server", 4, 1024), 0);
     int[] invocations = new int[1];
     ObjectHandle oh = server.handle(server.export(counting(invocations)));
     long[] busyDone = new long[1];
@@ -32,8 +31,7 @@ class DeliveryInvariantsTest {
       t.fiber().work(500 * Rig.US); // hard-preempted at 100 us by the higher class
       busyDone[0] = t.fiber().now();
     });
-    PpcProcess client = k.process(m.newProcess("client", 3, 1024));
-    client.createDispatcher(0);
+    PpcProcess client = Rig.ppc(k, m.newProcess("client", 3, 1024), 0);
     int[] seen = new int[4];
     long[] firstReply = new long[1];
     client.spawn("c", 0, t -> {
@@ -72,8 +70,7 @@ class DeliveryInvariantsTest {
       t.fiber().sleep(200 * Rig.US);
       d.setEntryPoint();
     });
-    PpcProcess client = k.process(m.newProcess("client"));
-    client.createDispatcher(0);
+    PpcProcess client = Rig.ppc(k, m.newProcess("client"), 0);
     int[] rc = new int[1];
     long[] when = new long[1];
     client.spawn("c", 0, t -> {
@@ -91,8 +88,7 @@ class DeliveryInvariantsTest {
   void invariant04_aReplyToADisabledCallerIsRefusedAndRetriedFromTheServerSide() {
     Machine m = Rig.machine(Rig.sim(1));
     PpcKernel k = PpcKernel.install(m);
-    PpcProcess server = k.process(m.newProcess("server", 3, 1024));
-    server.createDispatcher(0);
+    PpcProcess server = Rig.ppc(k, m.newProcess("server", 3, 1024), 0);
     int[] invocations = new int[1];
     ObjectHandle oh =
         server.handle(server.export(XObject.builder("slow").method((self, caller, in, out) -> {
@@ -101,8 +97,7 @@ class DeliveryInvariantsTest {
           out.word(0, 99);
           return Status.OK;
         }).build()));
-    PpcProcess client = k.process(m.newProcess("client"));
-    client.createDispatcher(0);
+    PpcProcess client = Rig.ppc(k, m.newProcess("client"), 0);
     long[] got = new long[1];
     client.spawn("caller", 0, t -> {
       IpcMessage out = Rig.msg();
@@ -136,8 +131,7 @@ class DeliveryInvariantsTest {
     int[] ok = new int[1];
     for (int i = 0; i < n; i++) {
       long v = i + 1;
-      PpcProcess client = k.process(m.newProcess("client" + i));
-      client.createDispatcher(1);
+      PpcProcess client = Rig.ppc(k, m.newProcess("client" + i), 1);
       client.spawn("c", 1, t -> {
         IpcMessage out = Rig.msg();
         for (int j = 0; j < 5; j++) {
@@ -159,8 +153,7 @@ class DeliveryInvariantsTest {
   void invariant05_aReplyFromAProcessOtherThanTheTargetIsDroppedAndTheThreadStaysBlocked() {
     Machine m = Rig.machine(Rig.sim(1));
     PpcKernel k = PpcKernel.install(m);
-    PpcProcess server = k.process(m.newProcess("server"));
-    server.createDispatcher(0);
+    PpcProcess server = Rig.ppc(k, m.newProcess("server"), 0);
     ObjectHandle oh =
         server.handle(server.export(XObject.builder("slow").method((self, caller, in, out) -> {
           self.sleep(100 * Rig.US);
@@ -177,8 +170,7 @@ class DeliveryInvariantsTest {
       t.call(oh, 0, Rig.msg(), out);
       got[0] = out.word(0);
     });
-    PpcProcess forger = k.process(m.newProcess("forger"));
-    forger.createDispatcher(0);
+    PpcProcess forger = Rig.ppc(k, m.newProcess("forger"), 0);
     Object[] stateAtForgery = new Object[2];
     forger.spawn("f", 0, t -> {
       t.fiber().sleep(50 * Rig.US);
@@ -197,8 +189,7 @@ class DeliveryInvariantsTest {
   void invariant06_theServerSeesTheKernelWrittenBadgeAndRightsFollowIt() {
     Machine m = Rig.machine(Rig.sim(1));
     PpcKernel k = PpcKernel.install(m);
-    PpcProcess server = k.process(m.newProcess("server"));
-    server.createDispatcher(0);
+    PpcProcess server = Rig.ppc(k, m.newProcess("server"), 0);
     PpcProcess owner = k.process(m.newProcess("owner"));
     Dispatcher od = owner.createDispatcher(0);
     PpcProcess intruder = k.process(m.newProcess("intruder"));

@@ -12,11 +12,9 @@ class FastPathSmokeTest {
   void aLocalCallReturnsTheServersReply() {
     Machine m = Rig.machine(Rig.sim(1));
     PpcKernel k = PpcKernel.install(m);
-    PpcProcess server = k.process(m.newProcess("server"));
-    server.createDispatcher(0);
+    PpcProcess server = Rig.ppc(k, m.newProcess("server"), 0);
     ObjectHandle oh = server.handle(server.export(Rig.echo()));
-    PpcProcess client = k.process(m.newProcess("client"));
-    client.createDispatcher(0);
+    PpcProcess client = Rig.ppc(k, m.newProcess("client"), 0);
     long[] got = new long[3];
     client.spawn("c", 0, t -> {
       IpcMessage in = Rig.msg();

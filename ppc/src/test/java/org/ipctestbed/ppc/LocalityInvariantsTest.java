@@ -21,8 +21,7 @@ class LocalityInvariantsTest {
   void invariant01_theHandlerRunsOnTheCallersCpuAndNoIpiIsSent(String engine) {
     Machine m = Rig.machine(Rig.of(engine, 2));
     PpcKernel k = PpcKernel.install(m);
-    PpcProcess server = k.process(m.newProcess("server"));
-    server.createDispatcher(0);
+    PpcProcess server = Rig.ppc(k, m.newProcess("server"), 0);
     server.createDispatcher(1);
     int[] wrongCpu = new int[1];
     int[] calls = new int[1];
@@ -34,8 +33,7 @@ class LocalityInvariantsTest {
           }
           return Status.OK;
         }).build()));
-    PpcProcess client = k.process(m.newProcess("client"));
-    client.createDispatcher(1);
+    PpcProcess client = Rig.ppc(k, m.newProcess("client"), 1);
     client.spawn("c", 1, t -> {
       IpcMessage in = Rig.msg();
       IpcMessage out = Rig.msg();
@@ -54,8 +52,7 @@ class LocalityInvariantsTest {
   void invariant02_callAndReturnAreOneSwitchEachWayWithNoSchedulerDecisionInBetween() {
     Machine m = Rig.machine(Rig.sim(1).costModel("modern-x86"));
     PpcKernel k = PpcKernel.install(m);
-    PpcProcess server = k.process(m.newProcess("server"));
-    server.createDispatcher(0);
+    PpcProcess server = Rig.ppc(k, m.newProcess("server"), 0);
     long[] epochInHandler = new long[1];
     Fiber[] inHandler = new Fiber[1];
     ObjectHandle oh =
@@ -71,8 +68,7 @@ class LocalityInvariantsTest {
         self.work(20 * Rig.US);
       }
     });
-    PpcProcess client = k.process(m.newProcess("client"));
-    client.createDispatcher(0);
+    PpcProcess client = Rig.ppc(k, m.newProcess("client"), 0);
     int[] violations = new int[1];
     client.spawn("c", 0, t -> {
       IpcMessage in = Rig.msg();
@@ -119,8 +115,7 @@ class LocalityInvariantsTest {
     int n = 6;
     int[] ok = new int[1];
     for (int i = 0; i < n; i++) {
-      PpcProcess client = k.process(m.newProcess("client" + i));
-      client.createDispatcher(0);
+      PpcProcess client = Rig.ppc(k, m.newProcess("client" + i), 0);
       client.spawn("c", 0, t -> {
         IpcMessage in = Rig.msg();
         in.word(0, t.fiber().now());
@@ -142,8 +137,7 @@ class LocalityInvariantsTest {
   void invariant03_aCallBeyondTheThreadLimitGetsEnomem() {
     Machine m = Rig.machine(Rig.sim(1));
     PpcKernel k = PpcKernel.install(m, PpcConfig.DEFAULT.withMaxServerThreads(2));
-    PpcProcess server = k.process(m.newProcess("server"));
-    server.createDispatcher(0);
+    PpcProcess server = Rig.ppc(k, m.newProcess("server"), 0);
     ObjectHandle oh =
         server.handle(server.export(XObject.builder("slow").method((self, caller, in, out) -> {
           self.sleep(100 * Rig.US);
@@ -152,8 +146,7 @@ class LocalityInvariantsTest {
     int[] results = new int[3];
     for (int i = 0; i < 3; i++) {
       int me = i;
-      PpcProcess client = k.process(m.newProcess("client" + i));
-      client.createDispatcher(0);
+      PpcProcess client = Rig.ppc(k, m.newProcess("client" + i), 0);
       client.spawn("c", 0, t -> results[me] = t.call(oh, 0, Rig.msg(), Rig.msg()));
     }
     m.run();

@@ -30,8 +30,7 @@ class NestedCallsTest {
     ObjectHandle next = null;
     for (int i = depth - 1; i >= 0; i--) {
       procs[i] = m.newProcess("s" + i);
-      PpcProcess pp = k.process(procs[i]);
-      pp.createDispatcher(0);
+      PpcProcess pp = Rig.ppc(k, procs[i], 0);
       next = pp.handle(pp.export(level(pp, next)));
     }
     return next;
@@ -44,8 +43,7 @@ class NestedCallsTest {
     Process[] procs = new Process[3];
     ObjectHandle top = servers(k, m, 3, procs);
     Process cp = m.newProcess("client");
-    PpcProcess client = k.process(cp);
-    client.createDispatcher(0);
+    PpcProcess client = Rig.ppc(k, cp, 0);
     long[] depth = new long[1];
     client.spawn("c", 0, t -> {
       IpcMessage out = Rig.msg();
@@ -71,8 +69,7 @@ class NestedCallsTest {
     int depth = 9;
     Process[] procs = new Process[depth];
     ObjectHandle top = servers(k, m, depth, procs);
-    PpcProcess client = k.process(m.newProcess("client"));
-    client.createDispatcher(0);
+    PpcProcess client = Rig.ppc(k, m.newProcess("client"), 0);
     long[] got = new long[1];
     int[] rc = new int[1];
     client.spawn("c", 0, t -> {

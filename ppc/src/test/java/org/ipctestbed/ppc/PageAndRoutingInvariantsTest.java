@@ -15,11 +15,9 @@ class PageAndRoutingInvariantsTest {
   void invariant13_anArgumentOver4072BytesFailsWithEnospcBeforeAnyTrap() {
     Machine m = Rig.machine(Rig.sim(1));
     PpcKernel k = PpcKernel.install(m);
-    PpcProcess server = k.process(m.newProcess("server"));
-    server.createDispatcher(0);
+    PpcProcess server = Rig.ppc(k, m.newProcess("server"), 0);
     ObjectHandle oh = server.handle(server.export(Rig.echo()));
-    PpcProcess client = k.process(m.newProcess("client"));
-    client.createDispatcher(0);
+    PpcProcess client = Rig.ppc(k, m.newProcess("client"), 0);
     int[] rc = new int[2];
     long[] trapsAfterRefusal = new long[1];
     client.spawn("c", 0, t -> {
@@ -39,8 +37,7 @@ class PageAndRoutingInvariantsTest {
   void invariant14_thePageIsEmptyOnceTheServerHasUnmarshalledSoTheMethodMayBlock() {
     Machine m = Rig.machine(Rig.sim(1));
     PpcKernel k = PpcKernel.install(m);
-    PpcProcess server = k.process(m.newProcess("server"));
-    server.createDispatcher(0);
+    PpcProcess server = Rig.ppc(k, m.newProcess("server"), 0);
     int[] dirty = new int[1];
     int[] served = new int[1];
     ObjectHandle oh =
@@ -56,8 +53,7 @@ class PageAndRoutingInvariantsTest {
     int[] intact = new int[1];
     for (int i = 0; i < 3; i++) {
       byte mark = (byte) (i + 1);
-      PpcProcess client = k.process(m.newProcess("client" + i));
-      client.createDispatcher(0);
+      PpcProcess client = Rig.ppc(k, m.newProcess("client" + i), 0);
       client.spawn("c", 0, t -> {
         for (int j = 0; j < 5; j++) {
           IpcMessage in = Rig.msg().length(100);
@@ -88,8 +84,7 @@ class PageAndRoutingInvariantsTest {
     ObjectHandle oh = server.handle(server.export(Rig.echo()));
     boolean[] disabledWhilePreempted = new boolean[1];
     server.spawn("busy", 0, t -> t.fiber().work(200 * Rig.US));
-    PpcProcess client = k.process(m.newProcess("client", 3, 1024));
-    client.createDispatcher(0);
+    PpcProcess client = Rig.ppc(k, m.newProcess("client", 3, 1024), 0);
     int[] rc = new int[1];
     client.spawn("c", 0, t -> {
       t.fiber().sleep(50 * Rig.US); // the wake of a higher class preempts hard
@@ -105,12 +100,10 @@ class PageAndRoutingInvariantsTest {
     // Same class: the wake preempts softly at most, and the dispatcher keeps accepting calls.
     Machine m2 = Rig.machine(Rig.sim(1));
     PpcKernel k2 = PpcKernel.install(m2);
-    PpcProcess server2 = k2.process(m2.newProcess("server", 4, 1024));
-    server2.createDispatcher(0);
+    PpcProcess server2 = Rig.ppc(k2, m2.newProcess("server", 4, 1024), 0);
     ObjectHandle oh2 = server2.handle(server2.export(Rig.echo()));
     server2.spawn("busy", 0, t -> t.fiber().work(200 * Rig.US));
-    PpcProcess client2 = k2.process(m2.newProcess("client", 4, 1024));
-    client2.createDispatcher(0);
+    PpcProcess client2 = Rig.ppc(k2, m2.newProcess("client", 4, 1024), 0);
     client2.spawn("c", 0, t -> {
       t.fiber().sleep(50 * Rig.US);
       rc[0] = t.call(oh2, 0, Rig.msg(), Rig.msg());

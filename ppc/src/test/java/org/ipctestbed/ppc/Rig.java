@@ -41,6 +41,15 @@ final class Rig {
         .build();
   }
 
+  /** The PPC view of {@code p} with a dispatcher (entry point set) on each of {@code cpus}. */
+  static PpcProcess ppc(PpcKernel k, org.ipctestbed.substrate.Process p, int... cpus) {
+    PpcProcess pp = k.process(p);
+    for (int c : cpus) {
+      pp.createDispatcher(c);
+    }
+    return pp;
+  }
+
   static IpcMessage msg() {
     return new IpcMessage(PpcPage.LENGTH_MAX);
   }
