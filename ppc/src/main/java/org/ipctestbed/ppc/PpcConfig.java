@@ -10,10 +10,14 @@ package org.ipctestbed.ppc;
  *     (K42: "limited only by memory", invariant 3)
  * @param asyncBufferWords capacity of each async buffer in 8-byte words (K42 PowerPC: about 183)
  * @param maxBusyHandlers {@code ASYNC_BUSY_HANDLER_MAX} (10)
+ * @param upcall whether the local fast path runs a blocked server thread on the caller's stack
+ *     ({@code Fiber.upcall}); {@code false} always hands the CPU to the server thread's own stack
+ *     ({@code Fiber.handoff} keeping the account), for experiments that compare the two
  */
-public record PpcConfig(int initialServerThreads, int maxServerThreads, int asyncBufferWords, int maxBusyHandlers) {
-  /** The defaults: 1, 4096, 183, 10. */
-  public static final PpcConfig DEFAULT = new PpcConfig(1, 4096, 183, 10);
+public record PpcConfig(
+    int initialServerThreads, int maxServerThreads, int asyncBufferWords, int maxBusyHandlers, boolean upcall) {
+  /** The defaults: 1, 4096, 183, 10, upcall. */
+  public static final PpcConfig DEFAULT = new PpcConfig(1, 4096, 183, 10, true);
 
   public PpcConfig {
     if (initialServerThreads < 0 || maxServerThreads < 1 || initialServerThreads > maxServerThreads) {
@@ -29,14 +33,18 @@ public record PpcConfig(int initialServerThreads, int maxServerThreads, int asyn
   }
 
   public PpcConfig withMaxServerThreads(int n) {
-    return new PpcConfig(Math.min(initialServerThreads, n), n, asyncBufferWords, maxBusyHandlers);
+    return new PpcConfig(Math.min(initialServerThreads, n), n, asyncBufferWords, maxBusyHandlers, upcall);
   }
 
   public PpcConfig withInitialServerThreads(int n) {
-    return new PpcConfig(n, maxServerThreads, asyncBufferWords, maxBusyHandlers);
+    return new PpcConfig(n, maxServerThreads, asyncBufferWords, maxBusyHandlers, upcall);
   }
 
   public PpcConfig withAsyncBufferWords(int n) {
-    return new PpcConfig(initialServerThreads, maxServerThreads, n, maxBusyHandlers);
+    return new PpcConfig(initialServerThreads, maxServerThreads, n, maxBusyHandlers, upcall);
+  }
+
+  public PpcConfig withUpcall(boolean on) {
+    return new PpcConfig(initialServerThreads, maxServerThreads, asyncBufferWords, maxBusyHandlers, on);
   }
 }

@@ -237,7 +237,7 @@ public final class PpcKernel {
         return fail(t, page, PpcStatus.ENOMEM);
       }
       Fiber sf = s.fiber;
-      boolean upcall = sf.state() == FiberState.BLOCKED;
+      boolean upcall = config.upcall() && sf.state() == FiberState.BLOCKED;
       s.accept(t.regs, t.dispatcher.commId, t.threadId, false, !upcall);
       page.handOver(s);
       pc.chain.push(t.dispatcher, target, self.cpu().schedulingEpoch());

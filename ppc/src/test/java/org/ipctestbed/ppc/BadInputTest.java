@@ -84,7 +84,7 @@ class BadInputTest {
     assertThrows(IllegalArgumentException.class, () -> p.createDispatcher(0), "one dispatcher per CPU");
     assertThrows(IllegalArgumentException.class, () -> p.createDispatcher(5), "no such CPU");
     assertThrows(IllegalArgumentException.class, () -> XObject.builder("empty").build());
-    assertThrows(IllegalArgumentException.class, () -> new PpcConfig(2, 1, 183, 10));
+    assertThrows(IllegalArgumentException.class, () -> new PpcConfig(2, 1, 183, 10, true));
     PpcProcess q = k.process(m.newProcess("q"));
     assertThrows(IllegalArgumentException.class, () -> q.spawn("x", 0, t -> {}), "no dispatcher on CPU 0");
   }
