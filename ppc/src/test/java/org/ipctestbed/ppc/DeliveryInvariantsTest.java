@@ -8,6 +8,8 @@ import org.ipctestbed.ipc.Status;
 import org.ipctestbed.substrate.FiberState;
 import org.ipctestbed.substrate.Machine;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** research/k42.md section 6, "Reliability of delivery": invariants 4–6. */
 class DeliveryInvariantsTest {
@@ -185,9 +187,10 @@ class DeliveryInvariantsTest {
     assertEquals(true, stateAtForgery[1]);
   }
 
-  @Test
-  void invariant06_theServerSeesTheKernelWrittenBadgeAndRightsFollowIt() {
-    Machine m = Rig.machine(Rig.sim(1));
+  @ParameterizedTest
+  @ValueSource(strings = {"sim", "real"})
+  void invariant06_theServerSeesTheKernelWrittenBadgeAndRightsFollowIt(String engine) {
+    Machine m = Rig.machine(Rig.of(engine, 1));
     PpcKernel k = PpcKernel.install(m);
     PpcProcess server = Rig.ppc(k, m.newProcess("server"), 0);
     PpcProcess owner = k.process(m.newProcess("owner"));

@@ -8,12 +8,15 @@ import org.ipctestbed.ipc.Status;
 import org.ipctestbed.substrate.Cost;
 import org.ipctestbed.substrate.Machine;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /** research/k42.md section 6, "PPC page and limits" and "Preemption and scheduling": invariants 13–16. */
 class PageAndRoutingInvariantsTest {
-  @Test
-  void invariant13_anArgumentOver4072BytesFailsWithEnospcBeforeAnyTrap() {
-    Machine m = Rig.machine(Rig.sim(1));
+  @ParameterizedTest
+  @ValueSource(strings = {"sim", "real"})
+  void invariant13_anArgumentOver4072BytesFailsWithEnospcBeforeAnyTrap(String engine) {
+    Machine m = Rig.machine(Rig.of(engine, 1));
     PpcKernel k = PpcKernel.install(m);
     PpcProcess server = Rig.ppc(k, m.newProcess("server"), 0);
     ObjectHandle oh = server.handle(server.export(Rig.echo()));
@@ -33,9 +36,10 @@ class PageAndRoutingInvariantsTest {
     assertEquals(2, m.ledger().costCount(Cost.TRAP), "one trap each way for the call that went through");
   }
 
-  @Test
-  void invariant14_thePageIsEmptyOnceTheServerHasUnmarshalledSoTheMethodMayBlock() {
-    Machine m = Rig.machine(Rig.sim(1));
+  @ParameterizedTest
+  @ValueSource(strings = {"sim", "real"})
+  void invariant14_thePageIsEmptyOnceTheServerHasUnmarshalledSoTheMethodMayBlock(String engine) {
+    Machine m = Rig.machine(Rig.of(engine, 1));
     PpcKernel k = PpcKernel.install(m);
     PpcProcess server = Rig.ppc(k, m.newProcess("server"), 0);
     int[] dirty = new int[1];
@@ -113,9 +117,10 @@ class PageAndRoutingInvariantsTest {
     assertEquals(0, k2.stats().refusals());
   }
 
-  @Test
-  void invariant16_callsResolveOnTheCallersCpuFirstThenGoToVp0AndRepliesToTheExactVp() {
-    Machine m = Rig.machine(Rig.sim(3));
+  @ParameterizedTest
+  @ValueSource(strings = {"sim", "real"})
+  void invariant16_callsResolveOnTheCallersCpuFirstThenGoToVp0AndRepliesToTheExactVp(String engine) {
+    Machine m = Rig.machine(Rig.of(engine, 3));
     PpcKernel k = PpcKernel.install(m);
     PpcProcess server = k.process(m.newProcess("server"));
     server.createDispatcher(0); // VP 0
