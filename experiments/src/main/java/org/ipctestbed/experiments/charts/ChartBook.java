@@ -74,27 +74,18 @@ public final class ChartBook {
       }
     }
     ResultData d = new ResultData(dir);
+    // Every chart is built (cheap) so that report.md lists them all; only the selected types are rendered.
     List<Figure> figs = new ArrayList<>();
-    if (types.contains("percentiles")) {
-      percentiles(d, figs);
-    }
-    if (types.contains("latency-vs-param")) {
-      latencyVsParam(d, figs);
-    }
-    if (types.contains("throughput-vs-cpus")) {
-      throughputVsCpus(d, figs);
-    }
-    if (types.contains("cpu-time")) {
-      cpuTime(d, figs);
-    }
-    if (types.contains("async")) {
-      async(d, figs);
-    }
-    if (types.contains("cdf")) {
-      cdf(d, figs);
-    }
+    Render r = new Render(types);
+    percentiles(d, figs, r);
+    latencyVsParam(d, figs, r);
+    throughputVsCpus(d, figs, r);
+    cpuTime(d, figs, r);
+    async(d, figs, r);
+    cdf(d, figs, r);
+    figs.removeIf(f -> !types.contains(f.type()) && !Files.isRegularFile(dir.resolve(f.name() + ".png")));
     Report.write(d, figs);
-    return figs;
+    return figs.stream().filter(f -> types.contains(f.type())).toList();
   }
 
   private static String suffix(ResultData d, String point) {
@@ -113,7 +104,7 @@ public final class ChartBook {
 
   // ------------------------------------------------------------------ percentiles
 
-  static void percentiles(ResultData d, List<Figure> figs) {
+  static void percentiles(ResultData d, List<Figure> figs, Render r) {
     for (String metric : d.latencyMetrics()) {
       for (String p : d.points.keySet()) {
         CategoryChart c = ChartStyle.category(
@@ -134,7 +125,7 @@ public final class ChartBook {
           }
         }
         if (any) {
-          save(d, c, new Figure("percentiles-" + metric + suffix(d, p), "percentiles",
+          r.save(d, c, new Figure("percentiles-" + metric + suffix(d, p), "percentiles",
               "Latency percentiles of `" + metric + "` per mechanism" + (d.label(p).isEmpty() ? "" : " at " + d.label(p))
                   + ": mean over repetitions with 95% confidence intervals."), figs);
         }
@@ -181,7 +172,7 @@ public final class ChartBook {
     return param;
   }
 
-  static void latencyVsParam(ResultData d, List<Figure> figs) {
+  static void latencyVsParam(ResultData d, List<Figure> figs, Render r) {
     for (String x : d.params) {
       if (!d.varying.contains(x) || !d.points.values().stream().allMatch(m -> numeric(m.get(x)))) {
         continue;
@@ -222,7 +213,7 @@ public final class ChartBook {
           }
           if (i > 0) {
             String rest = g.getKey().isEmpty() ? "" : "-" + ResultData.safe(g.getKey().replace(' ', '_').replace('=', '-'));
-            save(d, c, new Figure("latency-vs-" + x + "-" + metric + rest, "latency-vs-param",
+            r.save(d, c, new Figure("latency-vs-" + x + "-" + metric + rest, "latency-vs-param",
                 "Median (with 95% CI) and p99 latency of `" + metric + "` against " + axisTitle(x)
                     + (g.getKey().isEmpty() ? "" : " at " + g.getKey()) + ", per mechanism."), figs);
           }
@@ -240,7 +231,7 @@ public final class ChartBook {
 
   // ------------------------------------------------------------------ throughput vs CPUs
 
-  static void throughputVsCpus(ResultData d, List<Figure> figs) {
+  static void throughputVsCpus(ResultData d, List<Figure> figs, Render r) {
     if (!d.varying.contains("cpus") || !d.hasThroughput()) {
       return;
     }
@@ -285,7 +276,7 @@ public final class ChartBook {
       }
       if (i > 0) {
         String rest = g.getKey().isEmpty() ? "" : "-" + ResultData.safe(g.getKey().replace(' ', '_').replace('=', '-'));
-        save(d, c, new Figure("throughput-vs-cpus" + rest, "throughput-vs-cpus",
+        r.save(d, c, new Figure("throughput-vs-cpus" + rest, "throughput-vs-cpus",
             "Throughput against the CPU count per mechanism (95% CI), with ideal linear scaling from the smallest count dashed."), figs);
       }
     }
@@ -293,7 +284,7 @@ public final class ChartBook {
 
   // ------------------------------------------------------------------ CPU time per process and category
 
-  static void cpuTime(ResultData d, List<Figure> figs) {
+  static void cpuTime(ResultData d, List<Figure> figs, Render r) {
     List<String> subjects = d.cpuSubjects();
     if (subjects.isEmpty()) {
       return;
@@ -304,6 +295,7 @@ public final class ChartBook {
           d.workload + ": who paid for the CPU time (" + where(d, p) + ")", "mechanism",
           perOp ? "CPU time per operation (ns), mean of repetitions" : "CPU time (ns), mean of repetitions");
       c.getStyler().setStacked(true);
+      List<org.knowm.xchart.CategorySeries> series = new ArrayList<>();
       List<String> mechs = new ArrayList<>();
       for (String m : d.mechanisms) {
         if (d.values(p, m, "cpu_time", "idle", "idle").length > 0) {
@@ -325,17 +317,38 @@ public final class ChartBook {
         if (ys.stream().allMatch(v -> v == 0)) {
           continue;
         }
-        c.addSeries(subject.equals("idle") ? "idle" : subject + " " + cat, mechs, ys);
+        series.add(c.addSeries(subject.equals("idle") ? "idle" : subject + " " + cat, mechs, ys));
       }
-      save(d, c, new Figure("cpu-time" + suffix(d, p), "cpu-time",
+      shadeStack(series);
+      r.save(d, c, new Figure("cpu-time" + suffix(d, p), "cpu-time",
           "CPU time charged by the ledger per " + (perOp ? "operation" : "run") + ", stacked by process and category (user, mechanism) plus idle"
               + (d.label(p).isEmpty() ? "" : " at " + d.label(p)) + ": who paid for the service."), figs);
     }
   }
 
+  /**
+   * Gray levels for a stack that stay distinct in black and white however many layers there are:
+   * evenly spaced from near-black to light gray, neighbours far apart; idle (the last layer) almost
+   * white with a dark outline.
+   */
+  static void shadeStack(List<org.knowm.xchart.CategorySeries> series) {
+    int n = series.size();
+    boolean idleLast = n > 0 && series.get(n - 1).getName().equals("idle");
+    int layers = idleLast ? n - 1 : n;
+    for (int i = 0; i < layers; i++) {
+      int step = layers == 1 ? 0 : (i % 2 == 0 ? i / 2 : (layers + 1) / 2 + i / 2);
+      int level = 0x18 + (layers == 1 ? 0 : step * (0xC8 - 0x18) / (layers - 1));
+      series.get(i).setFillColor(new java.awt.Color(level, level, level));
+    }
+    if (idleLast) {
+      series.get(n - 1).setFillColor(new java.awt.Color(0xF4, 0xF4, 0xF4));
+      series.get(n - 1).setLineColor(java.awt.Color.DARK_GRAY);
+    }
+  }
+
   // ------------------------------------------------------------------ async counters
 
-  static void async(ResultData d, List<Figure> figs) {
+  static void async(ResultData d, List<Figure> figs, Render r) {
     List<String> counters = ASYNC_COUNTERS.stream().filter(d.counters()::contains).toList();
     if (counters.isEmpty()) {
       return;
@@ -362,7 +375,7 @@ public final class ChartBook {
         }
         c.addSeries(k, mechs, ys, es);
       }
-      save(d, c, new Figure("async" + suffix(d, p), "async",
+      r.save(d, c, new Figure("async" + suffix(d, p), "async",
           "Asynchronous sends: messages deposited, receiver wake-ups and EBUSY refusals per repetition"
               + (d.label(p).isEmpty() ? "" : " at " + d.label(p)) + "."), figs);
     }
@@ -392,7 +405,7 @@ public final class ChartBook {
     }
   }
 
-  static void cdf(ResultData d, List<Figure> figs) {
+  static void cdf(ResultData d, List<Figure> figs, Render r) {
     for (String metric : d.latencyMetrics()) {
       for (String p : d.points.keySet()) {
         XYChart c = ChartStyle.xy(d.workload + ": " + metric + " latency CDF (" + where(d, p) + ")",
@@ -422,7 +435,7 @@ public final class ChartBook {
           i++;
         }
         if (i > 0) {
-          save(d, c, new Figure("cdf-" + metric + suffix(d, p), "cdf",
+          r.save(d, c, new Figure("cdf-" + metric + suffix(d, p), "cdf",
               "Cumulative distribution of `" + metric + "` latency, all repetitions merged (from the .hlog files), log latency axis"
                   + (d.label(p).isEmpty() ? "" : ", at " + d.label(p)) + "."), figs);
         }
@@ -432,11 +445,16 @@ public final class ChartBook {
 
   // ------------------------------------------------------------------ output
 
-  private static void save(ResultData d, Chart<?, ?> chart, Figure f, List<Figure> figs) {
-    Path png = d.dir.resolve(f.name() + ".png");
-    Path svg = d.dir.resolve(f.name() + ".svg");
-    AtomicFiles.writeVia(png, tmp -> BitmapEncoder.saveBitmapWithDPI(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG, 300));
-    AtomicFiles.write(svg, out -> VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
-    figs.add(f);
+  /** Renders the charts of the selected types (PNG at 300 dpi and SVG, each written atomically) and lists every figure. */
+  private record Render(List<String> types) {
+    void save(ResultData d, Chart<?, ?> chart, Figure f, List<Figure> figs) {
+      if (types.contains(f.type())) {
+        Path png = d.dir.resolve(f.name() + ".png");
+        Path svg = d.dir.resolve(f.name() + ".svg");
+        AtomicFiles.writeVia(png, tmp -> BitmapEncoder.saveBitmapWithDPI(chart, tmp.toString(), BitmapEncoder.BitmapFormat.PNG, 300));
+        AtomicFiles.write(svg, out -> VectorGraphicsEncoder.saveVectorGraphic(chart, out, VectorGraphicsEncoder.VectorGraphicsFormat.SVG));
+      }
+      figs.add(f);
+    }
   }
 }

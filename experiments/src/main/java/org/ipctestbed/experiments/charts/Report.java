@@ -79,6 +79,15 @@ final class Report {
         .append("Latencies in ns (virtual time in the sim engine); throughput in operations per second; CPU time per operation ")
         .append("is the ledger's charged time (all processes, without idle) divided by the operations.\n\n");
     table(d, sb);
+    if (md.get("notes") instanceof Map<?, ?> notes && !notes.isEmpty()) {
+      sb.append("## How the workload mapped onto each mechanism\n\n");
+      notes.forEach((mech, kv) -> {
+        if (kv instanceof Map<?, ?> m) {
+          m.forEach((k, v) -> sb.append("- **").append(mech).append("**, ").append(k).append(": ").append(v).append('\n'));
+        }
+      });
+      sb.append('\n');
+    }
     significance(d, sb);
     sb.append("## Figures\n\n");
     for (ChartBook.Figure f : figs) {

@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.ipctestbed.experiments.charts.ChartBook;
 import org.ipctestbed.experiments.harness.ExperimentSpec;
 import org.ipctestbed.experiments.harness.Harness;
 import org.ipctestbed.experiments.harness.Progress;
@@ -58,6 +59,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "no progress lines")
   boolean quiet;
 
+  @Option(names = "--no-charts", description = "write the data and report only; draw the charts later with: testbed chart DIR")
+  boolean noCharts;
+
   /** Parses {@code --set} values into parameter lists. */
   static Map<String, List<String>> parseSets(List<String> sets) {
     Map<String, List<String>> m = new LinkedHashMap<>();
@@ -91,13 +95,13 @@ final class RunCommand implements Callable<Integer> {
     if (warmupReps != null && warmupReps < 0) {
       throw new IllegalArgumentException("--warmup-reps must be 0 or more, got " + warmupReps);
     }
-    Harness.Outcome o = runWithSignals(spec, quiet);
+    Harness.Outcome o = runWithSignals(spec, quiet, noCharts ? List.of() : ChartBook.TYPES);
     return o.complete() ? 0 : Main.EXIT_FAILED;
   }
 
   /** Runs {@code spec}; on Ctrl-C the finished repetitions are kept and the metadata says so. */
-  static Harness.Outcome runWithSignals(ExperimentSpec spec, boolean quiet) {
-    Harness h = new Harness();
+  static Harness.Outcome runWithSignals(ExperimentSpec spec, boolean quiet, List<String> chartTypes) {
+    Harness h = new Harness(chartTypes);
     Thread hook = new Thread(() -> h.interruptNow("interrupted by a signal (Ctrl-C or kill)"), "testbed-interrupt");
     Runtime.getRuntime().addShutdownHook(hook);
     try {

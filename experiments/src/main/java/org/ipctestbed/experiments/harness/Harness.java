@@ -55,6 +55,20 @@ public final class Harness {
   }
 
   private final AtomicReference<String> stopRequest = new AtomicReference<>();
+  private final List<String> chartTypes;
+
+  /** A harness that draws every chart type at the end of a run. */
+  public Harness() {
+    this(ChartBook.TYPES);
+  }
+
+  /**
+   * A harness that draws only {@code chartTypes} at the end of a run (empty: none; report.md is
+   * still written, and {@code testbed chart DIR} draws them later from the saved data).
+   */
+  public Harness(List<String> chartTypes) {
+    this.chartTypes = List.copyOf(chartTypes);
+  }
   private volatile ResultsWriter activeWriter;
 
   /**
@@ -221,7 +235,7 @@ public final class Harness {
   public Outcome run(ExperimentSpec spec, Listener listener) {
     Plan plan = plan(spec);
     ResultsDir.prepare(spec.out());
-    ResultsWriter writer = new ResultsWriter(plan);
+    ResultsWriter writer = new ResultsWriter(plan, chartTypes);
     activeWriter = writer;
     int total = plan.totalReps();
     listener.started(spec, total);
@@ -293,6 +307,6 @@ public final class Harness {
     });
     cpu.add(new RepResult.CpuTime("idle", "idle", m.ledger().idleNs()));
     return new RepResult(point, provider.name(), rep, seed, elapsed, meas.counters(), meas.histograms(), cpu,
-        m.ledger().identityError(), m.traceDigest(), meas.clampedSamples());
+        m.ledger().identityError(), m.traceDigest(), meas.clampedSamples(), meas.notes());
   }
 }

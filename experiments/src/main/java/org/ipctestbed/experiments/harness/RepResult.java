@@ -18,6 +18,7 @@ import org.HdrHistogram.Histogram;
  * @param identityErrorNs the ledger's identity error (0 when every CPU nanosecond is accounted once)
  * @param traceDigest the simulated engine's scheduling-trace digest (for determinism checks)
  * @param clampedSamples latency samples above the histogram range, recorded as its maximum
+ * @param notes the workload's notes on how it mapped onto the mechanism
  */
 public record RepResult(
     Point point,
@@ -30,7 +31,8 @@ public record RepResult(
     List<CpuTime> cpuTime,
     long identityErrorNs,
     String traceDigest,
-    long clampedSamples) {
+    long clampedSamples,
+    Map<String, String> notes) {
 
   /** CPU time charged to {@code subject} (a process name, or {@code idle}) in {@code category}. */
   public record CpuTime(String subject, String category, long ns) {}

@@ -34,6 +34,7 @@ public final class RunMeasurements implements Measurements {
   private final Map<String, LatencyRecorderImpl> latencies = new ConcurrentHashMap<>();
   private final Map<String, CounterImpl> counters = new ConcurrentHashMap<>();
   private final LongAdder clamped = new LongAdder();
+  private final Map<String, String> notes = new ConcurrentHashMap<>();
 
   @Override
   public LatencyRecorder latency(String metric) {
@@ -52,6 +53,20 @@ public final class RunMeasurements implements Measurements {
       throw new IllegalArgumentException(
           "metric name '" + metric + "' must be letters, digits, '.', '_' or '-' (it names files and CSV rows)");
     }
+  }
+
+  /**
+   * Keeps a workload's note on how the run mapped onto the mechanism (written to metadata.json and
+   * report.md); a later note under the same key replaces an earlier one. Implements the {@code
+   * Measurements.note} default method of the workload contract where it exists.
+   */
+  public void note(String key, String text) {
+    notes.put(key, text);
+  }
+
+  /** The notes, by key (sorted). */
+  public Map<String, String> notes() {
+    return Collections.unmodifiableMap(new TreeMap<>(notes));
   }
 
   /** Each latency metric's histogram, by name (sorted); call once, after the run. */

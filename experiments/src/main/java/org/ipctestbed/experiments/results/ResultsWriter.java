@@ -47,8 +47,15 @@ public final class ResultsWriter {
   private String reason = "";
   private List<ChartBook.Figure> figures = List.of();
 
-  public ResultsWriter(Harness.Plan plan) {
+  private final List<String> chartTypes;
+  /** Looked up once per run: git and the host do not change during it, and spawning git per repetition is slow. */
+  private final Map<String, Object> environment = Environment.describe();
+  private final Map<String, Object> git = Environment.git();
+
+  /** A writer for {@code plan}'s folder that draws {@code chartTypes} at the end. */
+  public ResultsWriter(Harness.Plan plan, List<String> chartTypes) {
     this.plan = plan;
+    this.chartTypes = List.copyOf(chartTypes);
     this.dir = plan.spec().out();
     for (Param p : plan.workload().params()) {
       String c = p.name().replace(' ', '_');
@@ -77,7 +84,7 @@ public final class ResultsWriter {
         return;
       }
       written = List.copyOf(results);
-      writeData(written);
+      writeData(written, results.isEmpty() ? null : results.get(results.size() - 1));
       writeMetadata(written, RUNNING, "");
     } finally {
       lock.unlock();
@@ -95,13 +102,13 @@ public final class ResultsWriter {
       status = finalStatus;
       reason = why;
       if (!written.isEmpty()) {
-        writeData(written);
+        writeData(written, null);
         Csv.Table table = Csv.read(dir.resolve(ResultsDir.RESULTS));
         writeAnalysis(dir, table);
       }
       writeMetadata(written, finalStatus, why);
       if (!written.isEmpty()) {
-        figures = List.copyOf(ChartBook.drawAll(dir));
+        figures = List.copyOf(ChartBook.draw(dir, chartTypes));
       }
       closed = true;
     } finally {
@@ -186,7 +193,8 @@ public final class ResultsWriter {
     out.add(row);
   }
 
-  private void writeData(List<RepResult> results) {
+  /** Writes results.csv and the .hlog files (only those of {@code latest}'s point and mechanism, unless it is null). */
+  private void writeData(List<RepResult> results, RepResult latest) {
     List<List<String>> rows = new ArrayList<>();
     for (RepResult r : results) {
       rows.addAll(rows(r));
@@ -194,6 +202,9 @@ public final class ResultsWriter {
     AtomicFiles.writeString(dir.resolve(ResultsDir.RESULTS), Csv.format(header(), rows));
     Map<String, List<RepResult>> byFile = new TreeMap<>();
     for (RepResult r : results) {
+      if (latest != null && (!r.point().equals(latest.point()) || !r.mechanism().equals(latest.mechanism()))) {
+        continue;
+      }
       for (String metric : r.latencies().keySet()) {
         byFile.computeIfAbsent(hlogName(r.point(), r.mechanism(), metric), k -> new ArrayList<>()).add(r);
       }
@@ -283,8 +294,8 @@ public final class ResultsWriter {
     m.put("machineConfig", org.ipctestbed.substrate.MachineConfig.builder()
         .cpus(spec.cpus().get(0)).engine(spec.engines().get(0)).costModel(spec.costModel()).policy(spec.policy())
         .seed(spec.seed()).build().asMap());
-    m.put("environment", Environment.describe());
-    m.put("git", Environment.git());
+    m.put("environment", environment);
+    m.put("git", git);
     m.put("startedAt", started);
     m.put("endedAt", st.equals(RUNNING) ? null : Instant.now().toString());
     m.put("plannedReps", plan.points().size() * plan.providers().size() * spec.reps());
@@ -306,6 +317,15 @@ public final class ResultsWriter {
       clamped += r.clampedSamples();
     }
     m.put("repetitions", reps);
+    Map<String, Object> notes = new LinkedHashMap<>();
+    for (RepResult r : results) {
+      if (!r.notes().isEmpty()) {
+        @SuppressWarnings("unchecked")
+        Map<String, Object> forMech = (Map<String, Object>) notes.computeIfAbsent(r.mechanism(), k -> new LinkedHashMap<String, Object>());
+        forMech.putAll(r.notes());
+      }
+    }
+    m.put("notes", notes);
     m.put("clampedLatencySamples", clamped);
     Map<String, Object> units = new LinkedHashMap<>();
     units.put("latency", "ns (virtual in sim, wall in real)");

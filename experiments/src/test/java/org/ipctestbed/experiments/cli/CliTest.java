@@ -148,7 +148,7 @@ class CliTest {
   static Path variant(String name, String option, String value) {
     Path dir = tmp.resolve(name);
     Result run = cli("run", "test-rpc", "--ipc", "test-echo,test-echo-slow", "--reps", "3", "--set", "ops=50", "--quiet",
-        option, value, "--out", dir.toString());
+        "--no-charts", option, value, "--out", dir.toString());
     assertEquals(0, run.code(), run.err());
     return dir;
   }

@@ -29,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 class HarnessEndToEndTest {
   @TempDir static Path tmp;
   static Path dir;
+  static Path single;
   static Harness.Outcome outcome;
 
   static ExperimentSpec spec(Path out, Map<String, List<String>> sets, int reps) {
@@ -39,8 +40,13 @@ class HarnessEndToEndTest {
   @BeforeAll
   static void runOnce() {
     dir = tmp.resolve("run");
-    outcome = new Harness().run(spec(dir, Map.of("bytes", List.of("0", "512"), "clients", List.of("@cpus"), "sends", List.of("20")), 3),
+    // The sweep draws the charts across points; the per-point charts are drawn for one point below
+    // (rendering at 300 dpi is what takes the time on a loaded 2-core machine).
+    outcome = new Harness(List.of("latency-vs-param", "throughput-vs-cpus")).run(spec(dir, Map.of("bytes", List.of("0", "512"), "clients", List.of("@cpus"), "sends", List.of("20")), 3),
         new Harness.Listener() {});
+    single = tmp.resolve("single");
+    new Harness().run(new ExperimentSpec("test-rpc", List.of("test-echo", "test-echo-slow"), List.of("sim"), List.of(2), 2, -1, 7,
+        Map.of("sends", List.of("20")), "modern-x86", "proportional-share", single, "test"), new Harness.Listener() {});
   }
 
   @Test
@@ -53,20 +59,23 @@ class HarnessEndToEndTest {
   @Test
   void theResultsFolderHoldsEveryFileOfTheLayout() throws Exception {
     Set<String> names = new TreeSet<>();
-    try (Stream<Path> s = Files.list(dir)) {
-      s.forEach(p -> names.add(p.getFileName().toString()));
+    for (Path d : List.of(dir, single)) {
+      try (Stream<Path> s = Files.list(d)) {
+        s.forEach(p -> names.add(p.getFileName().toString()));
+      }
     }
     for (String f : List.of("results.csv", "summary.csv", "significance.csv", "metadata.json", "report.md",
-        "latency-call-test-echo-cpus-2_bytes-512.hlog", "percentiles-call-cpus-1_bytes-0.png", "percentiles-call-cpus-1_bytes-0.svg",
-        "latency-vs-bytes-call-cpus-1.png", "throughput-vs-cpus-bytes-0.png", "cpu-time-cpus-2_bytes-512.png",
-        "async-cpus-1_bytes-0.png", "cdf-call-cpus-2_bytes-0.svg")) {
+        "latency-call-test-echo-cpus-2_bytes-512.hlog", "latency-vs-bytes-call-cpus-1.png", "latency-vs-bytes-call-cpus-1.svg",
+        "throughput-vs-cpus-bytes-0.png", "latency-call-test-echo-slow.hlog", "percentiles-call.png", "percentiles-call.svg",
+        "cpu-time.png", "async.png", "cdf-call.svg")) {
       assertTrue(names.contains(f), f + " missing; have " + names);
     }
     assertFalse(names.stream().anyMatch(n -> n.startsWith(".tmp-")), "temporary files left: " + names);
-    byte[] png = Files.readAllBytes(dir.resolve("percentiles-call-cpus-1_bytes-0.png"));
+    byte[] png = Files.readAllBytes(single.resolve("percentiles-call.png"));
     assertEquals((byte) 0x89, png[0]);
-    String report = Files.readString(dir.resolve("report.md"));
-    assertTrue(report.contains("![percentiles-call-cpus-1_bytes-0](percentiles-call-cpus-1_bytes-0.png)"));
+    assertEquals('P', png[1]);
+    String report = Files.readString(single.resolve("report.md"));
+    assertTrue(report.contains("![percentiles-call](percentiles-call.png)"), report);
   }
 
   @Test
@@ -135,6 +144,9 @@ class HarnessEndToEndTest {
       assertTrue(env.containsKey(k), k);
     }
     assertEquals(24L, m.get("completedReps"));
+    assertEquals(Map.of("test-echo", Map.of("wakeups", "counted by the handler for each one-way message it runs")),
+        Map.of("test-echo", ((Map<String, Object>) m.get("notes")).get("test-echo")));
+    assertTrue(Files.readString(dir.resolve("report.md")).contains("How the workload mapped onto each mechanism"));
   }
 
   @Test
@@ -142,7 +154,7 @@ class HarnessEndToEndTest {
     Path first = tmp.resolve("first");
     Path again = tmp.resolve("again");
     for (Path p : List.of(first, again)) {
-      new Harness().run(new ExperimentSpec("test-rpc", List.of("test-echo", "test-echo-slow"), List.of("sim"), List.of(2), 2, -1, 7,
+      new Harness(List.of()).run(new ExperimentSpec("test-rpc", List.of("test-echo", "test-echo-slow"), List.of("sim"), List.of(2), 2, -1, 7,
           Map.of("clients", List.of("2")), "modern-x86", "proportional-share", p, "test"), new Harness.Listener() {});
     }
     for (String f : List.of("results.csv", "summary.csv", "significance.csv")) {

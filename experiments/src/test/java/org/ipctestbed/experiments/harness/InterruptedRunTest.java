@@ -48,7 +48,7 @@ class InterruptedRunTest {
   @Test
   void aStopRequestAfterTwoRepetitionsKeepsThoseTwoAndMarksTheRunInterrupted() {
     Path dir = tmp.resolve("stopped");
-    Harness h = new Harness();
+    Harness h = new Harness(List.of());
     Harness.Outcome o = h.run(spec(dir, Map.of()), after(2, () -> h.requestStop("stopped by the test")));
     assertEquals(ResultsWriter.INTERRUPTED, o.status());
     assertEquals(Set.of("0", "1"), reps(dir));
@@ -65,7 +65,7 @@ class InterruptedRunTest {
   @Test
   void aRepetitionThatFailsEndsTheRunAndKeepsTheEarlierOnes() throws Exception {
     Path dir = tmp.resolve("failed");
-    Harness.Outcome o = new Harness().run(spec(dir, Map.of("fail-seed", List.of("3"))), new Harness.Listener() {});
+    Harness.Outcome o = new Harness(List.of()).run(spec(dir, Map.of("fail-seed", List.of("3"))), new Harness.Listener() {});
     assertEquals(ResultsWriter.FAILED, o.status());
     assertEquals(Set.of("0", "1"), reps(dir));
     String reason = (String) ResultsDir.metadata(dir).get("interruptReason");
@@ -76,7 +76,7 @@ class InterruptedRunTest {
   @Test
   void aShutdownHookInterruptionIsNotOverwrittenByTheRunThatContinues() {
     Path dir = tmp.resolve("hook");
-    Harness h = new Harness();
+    Harness h = new Harness(List.of());
     h.run(spec(dir, Map.of()), after(1, () -> h.interruptNow("interrupted by a signal")));
     Map<String, Object> md = ResultsDir.metadata(dir);
     assertEquals("interrupted", md.get("status"));
@@ -88,7 +88,7 @@ class InterruptedRunTest {
   void metadataWrittenDuringTheRunSaysItIsNotFinished() {
     Path dir = tmp.resolve("running");
     Object[] seen = new Object[1];
-    new Harness().run(spec(dir, Map.of()), after(1, () -> {
+    new Harness(List.of()).run(spec(dir, Map.of()), after(1, () -> {
       seen[0] = ResultsDir.metadata(dir).get("status");
       assertEquals(true, ResultsDir.metadata(dir).get("interrupted"));
     }));
@@ -99,7 +99,7 @@ class InterruptedRunTest {
   @Test
   void theChartsOfAnInterruptedRunCanBeRedrawn() {
     Path dir = tmp.resolve("redraw");
-    Harness h = new Harness();
+    Harness h = new Harness(List.of());
     h.run(spec(dir, Map.of()), after(1, () -> h.requestStop("stop")));
     List<ChartBook.Figure> figs = ChartBook.draw(dir, List.of("percentiles", "cdf"));
     assertEquals(2, figs.size());
