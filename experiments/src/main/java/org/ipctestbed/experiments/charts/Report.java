@@ -6,6 +6,7 @@ import java.util.Map;
 import org.ipctestbed.experiments.results.Analysis;
 import org.ipctestbed.experiments.results.AtomicFiles;
 import org.ipctestbed.experiments.results.Csv;
+import org.ipctestbed.experiments.results.Format;
 import org.ipctestbed.experiments.results.ResultsDir;
 import org.ipctestbed.experiments.stats.Stats;
 
@@ -18,17 +19,7 @@ final class Report {
   private Report() {}
 
   static String num(double v) {
-    if (Double.isNaN(v)) {
-      return "n/a";
-    }
-    double a = Math.abs(v);
-    if (a >= 1e6) {
-      return String.format(java.util.Locale.ROOT, "%.4g", v);
-    }
-    if (a >= 100 || v == Math.rint(v)) {
-      return String.format(java.util.Locale.ROOT, "%,.0f", v);
-    }
-    return String.format(java.util.Locale.ROOT, "%.3g", v);
+    return Format.num(v);
   }
 
   static String interval(Stats.Summary s) {
@@ -42,8 +33,7 @@ final class Report {
   }
 
   static String pval(String s) {
-    double p = Csv.parseNumber(s);
-    return Double.isNaN(p) ? "n/a" : p < 0.0001 ? "<0.0001" : String.format(java.util.Locale.ROOT, "%.4f", p);
+    return Format.p(Csv.parseNumber(s));
   }
 
   static void write(ResultData d, List<ChartBook.Figure> figs) {
@@ -79,6 +69,7 @@ final class Report {
         .append("Latencies in ns (virtual time in the sim engine); throughput in operations per second; CPU time per operation ")
         .append("is the ledger's charged time (all processes, without idle) divided by the operations.\n\n");
     table(d, sb);
+    identityWarning(d, sb);
     if (md.get("notes") instanceof Map<?, ?> notes && !notes.isEmpty()) {
       sb.append("## How the workload mapped onto each mechanism\n\n");
       notes.forEach((mech, kv) -> {
@@ -138,6 +129,22 @@ final class Report {
       }
     }
     sb.append('\n');
+  }
+
+  /** Says so when the ledger did not account for every CPU nanosecond exactly once in some repetition. */
+  private static void identityWarning(ResultData d, StringBuilder sb) {
+    for (String p : d.points.keySet()) {
+      for (String m : d.mechanisms) {
+        for (double v : d.values(p, m, "ledger_identity_error", "", "value")) {
+          if (v != 0) {
+            sb.append("> **Accounting warning**: the ledger identity (accounts + idle = CPUs x elapsed) is off by ")
+                .append(num(v)).append(" ns for ").append(m).append(d.label(p).isEmpty() ? "" : " at " + d.label(p))
+                .append("; CPU-time figures there are not exact.\n\n");
+            return;
+          }
+        }
+      }
+    }
   }
 
   private static void significance(ResultData d, StringBuilder sb) {

@@ -130,6 +130,9 @@ public final class ResultsWriter {
         writeAnalysis(dir, Csv.read(dir.resolve(ResultsDir.RESULTS)));
       }
       writeMetadata(written, finalStatus, why);
+      if (!written.isEmpty()) {
+        ChartBook.draw(dir, List.of()); // report.md only: the JVM is exiting, charts can be drawn later
+      }
     } finally {
       lock.unlock();
     }

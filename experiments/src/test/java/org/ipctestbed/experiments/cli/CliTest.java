@@ -145,24 +145,39 @@ class CliTest {
   }
 
   /** The good run again with one option changed, into its own folder. */
-  static Path variant(String name, String option, String value) {
+  static Path variant(String name, String... options) {
     Path dir = tmp.resolve(name);
-    Result run = cli("run", "test-rpc", "--ipc", "test-echo,test-echo-slow", "--reps", "3", "--set", "ops=50", "--quiet",
-        "--no-charts", option, value, "--out", dir.toString());
+    java.util.List<String> args = new java.util.ArrayList<>(java.util.List.of("run", "test-rpc",
+        "--reps", "3", "--set", "ops=50", "--quiet", "--no-charts", "--out", dir.toString()));
+    args.addAll(java.util.List.of(options));
+    if (!args.contains("--ipc")) {
+      args.addAll(java.util.List.of("--ipc", "test-echo,test-echo-slow"));
+    }
+    Result run = cli(args.toArray(String[]::new));
     assertEquals(0, run.code(), run.err());
     return dir;
   }
 
   @Test
+  void compareTreatsAValueThatDiffersAsAWholeAsAChangedSetting() {
+    Result r = cli("compare", good.toString(), variant("zero", "--cost-model", "zero").toString());
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("Settings that changed: cost_model modern-x86 -> zero."), r.out());
+    assertTrue(r.out().contains("8 measurement(s) compared; 8 changed significantly"), r.out());
+  }
+
+  @Test
   void compareRefusesFoldersThatShareNoMeasurement() {
-    assertBadInput(cli("compare", good.toString(), variant("zero", "--cost-model", "zero").toString()), "share no measurement");
+    Path a = variant("only-echo", "--ipc", "test-echo");
+    Path b = variant("only-slow", "--ipc", "test-echo-slow");
+    assertBadInput(cli("compare", a.toString(), b.toString()), "share no latency or throughput measurement");
   }
 
   @Test
   void compareStatesWhatDiffersBetweenTwoRuns() {
     Result r = cli("compare", good.toString(), variant("other-seed", "--seed", "100").toString());
+    assertTrue(r.out().contains("Run differences: seed 1 -> 100."), r.out());
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("seed 1 -> 100"), r.out());
     assertTrue(r.out().contains("measurement(s) compared"), r.out());
   }
 

@@ -82,6 +82,7 @@ class InterruptedRunTest {
     assertEquals("interrupted", md.get("status"));
     assertEquals(1L, md.get("completedReps"));
     assertEquals(Set.of("0"), reps(dir));
+    assertTrue(Files.isRegularFile(dir.resolve("report.md")), "the hook writes the report of what finished");
   }
 
   @Test
