@@ -98,6 +98,21 @@ public final class ChartBook {
     return d.context(point) + (l.isEmpty() ? "" : ", " + l);
   }
 
+  /** The smallest round number (1, 1.5, 2, 2.5, 3, 4, 5, 6 or 8 × 10^k) at or above {@code max × 1.05}: an axis top that gets regular ticks. */
+  static double niceMax(double max) {
+    if (!(max > 0)) {
+      return 1;
+    }
+    double target = max * 1.05;
+    double p = Math.pow(10, Math.floor(Math.log10(target)));
+    for (double m : new double[] {1, 1.5, 2, 2.5, 3, 4, 5, 6, 8, 10}) {
+      if (m * p >= target) {
+        return m * p;
+      }
+    }
+    return 10 * p;
+  }
+
   private static double orZero(double v) {
     return Double.isNaN(v) ? 0 : v;
   }
@@ -111,6 +126,7 @@ public final class ChartBook {
             d.workload + ": " + metric + " latency percentiles (" + where(d, p) + ")",
             "percentile (bars: mean of repetitions, whiskers: 95% CI)", "latency (ns)");
         boolean any = false;
+        double top = 0;
         for (String m : d.mechanisms) {
           List<Double> y = new ArrayList<>();
           List<Double> e = new ArrayList<>();
@@ -118,6 +134,7 @@ public final class ChartBook {
             Stats.Summary sum = d.summary(p, m, metric, "", s);
             y.add(orZero(sum.mean()));
             e.add(orZero(sum.ciHalfWidth()));
+            top = Math.max(top, orZero(sum.mean()) + orZero(sum.ciHalfWidth()));
           }
           if (d.values(p, m, metric, "", "p50").length > 0) {
             c.addSeries(m, LatencyStats.PERCENTILES, y, e);
@@ -125,6 +142,7 @@ public final class ChartBook {
           }
         }
         if (any) {
+          c.getStyler().setYAxisMax(niceMax(top));
           r.save(d, c, new Figure("percentiles-" + metric + suffix(d, p), "percentiles",
               "Latency percentiles of `" + metric + "` per mechanism" + (d.label(p).isEmpty() ? "" : " at " + d.label(p))
                   + ": mean over repetitions with 95% confidence intervals."), figs);
@@ -305,14 +323,17 @@ public final class ChartBook {
       if (mechs.isEmpty()) {
         continue;
       }
+      double[] stack = new double[mechs.size()];
       for (String sc : subjects) {
         String subject = sc.substring(0, sc.indexOf('|'));
         String cat = sc.substring(sc.indexOf('|') + 1);
         List<Double> ys = new ArrayList<>();
-        for (String m : mechs) {
+        for (int j = 0; j < mechs.size(); j++) {
+          String m = mechs.get(j);
           double ns = orZero(d.summary(p, m, "cpu_time", subject, cat).mean());
           double ops = perOp ? d.summary(p, m, "ops", "", "count").mean() : 1;
           ys.add(ops > 0 ? ns / ops : ns);
+          stack[j] += ys.get(j);
         }
         if (ys.stream().allMatch(v -> v == 0)) {
           continue;
@@ -320,6 +341,7 @@ public final class ChartBook {
         series.add(c.addSeries(subject.equals("idle") ? "idle" : subject + " " + cat, mechs, ys));
       }
       shadeStack(series);
+      c.getStyler().setYAxisMax(niceMax(java.util.Arrays.stream(stack).max().orElse(0)));
       r.save(d, c, new Figure("cpu-time" + suffix(d, p), "cpu-time",
           "CPU time charged by the ledger per " + (perOp ? "operation" : "run") + ", stacked by process and category (user, mechanism) plus idle"
               + (d.label(p).isEmpty() ? "" : " at " + d.label(p)) + ": who paid for the service."), figs);
@@ -365,6 +387,7 @@ public final class ChartBook {
       if (mechs.isEmpty()) {
         continue;
       }
+      double top = 0;
       for (String k : counters) {
         List<Double> ys = new ArrayList<>();
         List<Double> es = new ArrayList<>();
@@ -372,9 +395,11 @@ public final class ChartBook {
           Stats.Summary s = d.summary(p, m, k, "", "count");
           ys.add(orZero(s.mean()));
           es.add(orZero(s.ciHalfWidth()));
+          top = Math.max(top, orZero(s.mean()) + orZero(s.ciHalfWidth()));
         }
         c.addSeries(k, mechs, ys, es);
       }
+      c.getStyler().setYAxisMax(niceMax(top));
       r.save(d, c, new Figure("async" + suffix(d, p), "async",
           "Asynchronous sends: messages deposited, receiver wake-ups and EBUSY refusals per repetition"
               + (d.label(p).isEmpty() ? "" : " at " + d.label(p)) + "."), figs);

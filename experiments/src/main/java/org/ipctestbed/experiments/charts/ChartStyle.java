@@ -72,6 +72,8 @@ final class ChartStyle {
     common(c.getStyler());
     c.getStyler().setErrorBarsColor(Color.BLACK);
     c.getStyler().setAvailableSpaceFill(0.8);
+    c.getStyler().setYAxisMin(0.0);
+    c.getStyler().setYAxisDecimalPattern("#,##0.###");
     return c;
   }
 }
