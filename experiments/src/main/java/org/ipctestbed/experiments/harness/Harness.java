@@ -42,6 +42,8 @@ public final class Harness {
   public interface Listener {
     default void started(ExperimentSpec spec, int totalReps) {}
 
+    default void repStarting(ExperimentSpec spec, Point point, String mechanism, int rep, boolean warmup, int done, int total) {}
+
     default void repFinished(ExperimentSpec spec, Point point, String mechanism, int rep, boolean warmup, int done, int total) {}
 
     default void finished(ExperimentSpec spec, String status) {}
@@ -256,6 +258,7 @@ public final class Harness {
           }
           boolean warmup = i < 0;
           long seed = spec.seed() + i; // warm-ups (i < 0) run below the base seed
+          listener.repStarting(spec, point, provider.name(), warmup ? i + warmups : i, warmup, done, total);
           RepResult r;
           try {
             r = runOnce(spec, plan.workload(), provider, point, warmup ? -1 : i, seed);

@@ -69,6 +69,7 @@ public final class Progress implements Harness.Listener {
       lastWidth = line.length();
       if (done == total) {
         out.println();
+        lastWidth = 0;
       }
     } else {
       // Plain mode: a line at most every 2 s, at each new mechanism or point, and at the end.
@@ -80,6 +81,21 @@ public final class Progress implements Harness.Listener {
         lastMechanism = where;
       }
     }
+    out.flush();
+  }
+
+  /** On a terminal, says which repetition is running now (a long one would otherwise look stuck). */
+  @Override
+  public void repStarting(ExperimentSpec spec, Point point, String mechanism, int rep, boolean warmup, int done, int total) {
+    if (quiet || !terminal) {
+      return;
+    }
+    String line = String.format(java.util.Locale.ROOT, "[%d/%d] %s%s | %s %s %d/%d running | %s elapsed",
+        done + 1, total, spec.workload(), point.label().isEmpty() ? "" : " " + point.label(), mechanism,
+        warmup ? "warm-up" : "rep", rep + 1, warmup ? spec.warmupsFor(point.engine()) : spec.reps(),
+        clock(System.nanoTime() - startNanos));
+    out.print("\r" + (line.length() < lastWidth ? line + " ".repeat(lastWidth - line.length()) : line));
+    lastWidth = line.length();
     out.flush();
   }
 
