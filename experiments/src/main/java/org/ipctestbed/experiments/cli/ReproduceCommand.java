@@ -18,7 +18,7 @@ final class ReproduceCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "fewer operations and repetitions (a few minutes on 2 cores): checks the pipeline")
   boolean quick;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "root folder (default: results/ of the testbed)")
+  @Option(names = "--out", paramLabel = "DIR", description = "root folder (default: results/ of the testbed; results/quick/ with --quick, so quick runs never replace the reference results)")
   Path out;
 
   @Option(names = "--only", split = ",", paramLabel = "NAME", description = "run only these experiments")
@@ -29,7 +29,7 @@ final class ReproduceCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Path root = out != null ? out : Environment.home().resolve("results");
+    Path root = out != null ? out : quick ? Environment.home().resolve("results").resolve("quick") : Environment.home().resolve("results");
     return ReproducePlan.run(ReproducePlan.reference(), ReproducePlan.STRATEGIES, quick, root, new LinkedHashSet<>(only),
         CliContext.out(), CliContext.err(), quiet);
   }
