@@ -101,22 +101,11 @@ final class RunCommand implements Callable<Integer> {
 
   /** Runs {@code spec}; on Ctrl-C the finished repetitions are kept and the metadata says so. */
   static Harness.Outcome runWithSignals(ExperimentSpec spec, boolean quiet, List<String> chartTypes) {
-    Harness h = new Harness(chartTypes);
-    Thread hook = new Thread(() -> h.interruptNow("interrupted by a signal (Ctrl-C or kill)"), "testbed-interrupt");
-    Runtime.getRuntime().addShutdownHook(hook);
-    try {
-      Harness.Outcome o = h.run(spec, new Progress(CliContext.err(), Progress.stdoutIsTerminal(), quiet));
-      if (!o.complete()) {
-        CliContext.err().println("testbed: " + spec.workload() + " " + o.status() + ": " + o.reason()
-            + "; the finished repetitions are in " + spec.out());
-      }
-      return o;
-    } finally {
-      try {
-        Runtime.getRuntime().removeShutdownHook(hook);
-      } catch (IllegalStateException shuttingDown) {
-        // the JVM is already exiting: the hook runs
-      }
+    Harness.Outcome o = new Harness(chartTypes).runWithShutdownHook(spec, new Progress(CliContext.err(), Progress.stdoutIsTerminal(), quiet));
+    if (!o.complete()) {
+      CliContext.err().println("testbed: " + spec.workload() + " " + o.status() + ": " + o.reason()
+          + "; the finished repetitions are in " + spec.out());
     }
+    return o;
   }
 }

@@ -284,6 +284,24 @@ public final class Harness {
     return new Outcome(finalStatus, List.copyOf(results), writer.reason(), writer.figures());
   }
 
+  /**
+   * {@link #run} with a JVM shutdown hook: on Ctrl-C or {@code kill}, the repetitions finished so far
+   * are kept and metadata.json says the run was interrupted and why.
+   */
+  public Outcome runWithShutdownHook(ExperimentSpec spec, Listener listener) {
+    Thread hook = new Thread(() -> interruptNow("interrupted by a signal (Ctrl-C or kill)"), "testbed-interrupt");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return run(spec, listener);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is already exiting: the hook runs
+      }
+    }
+  }
+
   private static String oneLine(Throwable e) {
     String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
     int nl = m.indexOf('\n');

@@ -143,7 +143,7 @@ public final class ReproducePlan {
           quick ? e.quickReps() : e.reps(), -1, 1, quick ? e.quickSets() : e.sets(), e.costModel(), "proportional-share",
           root.resolve(e.name()), "testbed reproduce" + (quick ? " --quick" : "") + " (experiment " + e.name() + ")");
       try {
-        Harness.Outcome o = new Harness().run(spec, new Progress(err, Progress.stdoutIsTerminal(), quiet));
+        Harness.Outcome o = new Harness().runWithShutdownHook(spec, new Progress(err, Progress.stdoutIsTerminal(), quiet));
         ran.add(new Ran(e, o.status(), o.reason(), present, o.figures()));
         ok &= o.complete();
       } catch (IllegalArgumentException ex) {
