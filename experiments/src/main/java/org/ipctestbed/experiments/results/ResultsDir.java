@@ -90,8 +90,9 @@ public final class ResultsDir {
         throw new IllegalArgumentException(
             "output folder " + dir + " is not empty and holds no testbed results (no " + METADATA + "); choose another --out");
       }
-      if (ours) {
-        metadata(dir);
+      if (ours && !isTestbedMetadata(dir.resolve(METADATA))) {
+        throw new IllegalArgumentException(
+            "output folder " + dir + " has a " + METADATA + " that is not testbed metadata; choose another --out");
       }
     } else {
       Path parent = dir.toAbsolutePath().getParent();
@@ -101,6 +102,15 @@ public final class ResultsDir {
       if (parent != null && (!Files.isDirectory(parent) || !Files.isWritable(parent))) {
         throw new IllegalArgumentException("cannot create output folder " + dir + ": " + parent + " is not a writable folder");
       }
+    }
+  }
+
+  /** Whether {@code f} is a metadata.json this testbed wrote (any schema version: an old run may be replaced). */
+  static boolean isTestbedMetadata(Path f) {
+    try {
+      return Json.parse(Files.readString(f)) instanceof Map<?, ?> m && SCHEMA.equals(m.get("schema"));
+    } catch (IOException | IllegalArgumentException e) {
+      return false;
     }
   }
 

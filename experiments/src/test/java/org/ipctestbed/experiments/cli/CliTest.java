@@ -83,6 +83,21 @@ class CliTest {
   }
 
   @Test
+  void aRunReplacesTheResultsOfAnOlderVersionButNotForeignMetadata() throws Exception {
+    Path old = tmp.resolve("old-version-run");
+    Files.createDirectories(old);
+    Files.writeString(old.resolve("metadata.json"), "{\"schema\": \"ipc-testbed-results\", \"schemaVersion\": 0}");
+    Files.writeString(old.resolve("stale.png"), "old chart");
+    Result r = cli("run", "test-rpc", "--ipc", "test-echo", "--reps", "2", "--set", "ops=20", "-q", "--no-charts", "--out", old.toString());
+    assertEquals(0, r.code(), r.err());
+    assertFalse(Files.exists(old.resolve("stale.png")), "an earlier run's charts are removed");
+    Path foreign = tmp.resolve("foreign");
+    Files.createDirectories(foreign);
+    Files.writeString(foreign.resolve("metadata.json"), "{\"name\": \"someone else's\"}");
+    assertBadInput(cli("run", "test-rpc", "--out", foreign.toString()), "not testbed metadata");
+  }
+
+  @Test
   void zeroRepetitionsAreRejected() {
     assertBadInput(cli("run", "test-rpc", "--reps", "0", "--out", tmp.resolve("x3").toString()), "--reps must be at least 1");
   }
