@@ -34,6 +34,15 @@ class CliTest {
     assertEquals(0, r.code(), r.err());
   }
 
+  /** A folder holding a metadata.json of schema version 0 and {@code file} with {@code content}. */
+  static Path oldVersionFolder(String name, String file, String content) throws java.io.IOException {
+    Path d = tmp.resolve(name);
+    Files.createDirectories(d);
+    Files.writeString(d.resolve("metadata.json"), "{\"schema\": \"ipc-testbed-results\", \"schemaVersion\": 0}");
+    Files.writeString(d.resolve(file), content);
+    return d;
+  }
+
   static void assertBadInput(Result r, String mention) {
     assertEquals(2, r.code(), "exit code; stderr: " + r.err());
     String e = r.err().strip();
@@ -84,10 +93,7 @@ class CliTest {
 
   @Test
   void aRunReplacesTheResultsOfAnOlderVersionButNotForeignMetadata() throws Exception {
-    Path old = tmp.resolve("old-version-run");
-    Files.createDirectories(old);
-    Files.writeString(old.resolve("metadata.json"), "{\"schema\": \"ipc-testbed-results\", \"schemaVersion\": 0}");
-    Files.writeString(old.resolve("stale.png"), "old chart");
+    Path old = oldVersionFolder("old-version-run", "stale.png", "old chart");
     Result r = cli("run", "test-rpc", "--ipc", "test-echo", "--reps", "2", "--set", "ops=20", "-q", "--no-charts", "--out", old.toString());
     assertEquals(0, r.code(), r.err());
     assertFalse(Files.exists(old.resolve("stale.png")), "an earlier run's charts are removed");
@@ -142,10 +148,7 @@ class CliTest {
 
   @Test
   void aResultsFolderOfAnotherSchemaVersionIsRejectedByChartAndCompare() throws Exception {
-    Path old = tmp.resolve("old");
-    Files.createDirectories(old);
-    Files.writeString(old.resolve("metadata.json"), "{\"schema\": \"ipc-testbed-results\", \"schemaVersion\": 0}");
-    Files.writeString(old.resolve("results.csv"), "a,b\n1,2\n");
+    Path old = oldVersionFolder("old", "results.csv", "a,b\n1,2\n");
     assertBadInput(cli("chart", old.toString()), "schema version 0");
     assertBadInput(cli("compare", good.toString(), old.toString()), "schema version 0");
     assertBadInput(cli("chart", tmp.resolve("missing").toString()), "not a results folder");
