@@ -161,4 +161,15 @@ class HarnessEndToEndTest {
       assertArrayEquals(Files.readAllBytes(first.resolve(f)), Files.readAllBytes(again.resolve(f)), f);
     }
   }
+
+  @Test
+  void theRealEngineRunsThroughTheSameHarnessWithAWarmUpRepetition() {
+    Path real = tmp.resolve("real");
+    Harness.Outcome o = new Harness(List.of()).run(new ExperimentSpec("test-rpc", List.of("test-echo"), List.of("real"), List.of(1), 2,
+        -1, 7, Map.of("ops", List.of("50")), "modern-x86", "proportional-share", real, "test"), new Harness.Listener() {});
+    assertTrue(o.complete(), o.reason());
+    assertEquals(2, o.results().size(), "the warm-up repetition is not reported");
+    assertEquals(Map.of("real", 1L), ResultsDir.metadata(real).get("warmupReps"));
+    assertTrue(Analysis.rows(Csv.read(real.resolve("results.csv"))).stream().allMatch(r -> r.get("engine").equals("real")));
+  }
 }
