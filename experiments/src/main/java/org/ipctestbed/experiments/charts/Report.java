@@ -101,7 +101,7 @@ final class Report {
     for (String m : lat) {
       sb.append(" ").append(m).append(" p50 (ns) | ").append(m).append(" p99 (ns) |");
     }
-    sb.append(d.hasThroughput() ? " throughput (ops/s) |" : "").append(" CPU ns per op |\n|---|---|");
+    sb.append(d.hasThroughput() ? " throughput (ops/s) |" : "").append(" CPU ns per op (charged, without idle) |\n|---|---|");
     sb.append("---|---|".repeat(lat.size())).append(d.hasThroughput() ? "---|" : "").append("---|\n");
     for (String p : d.points.keySet()) {
       for (String m : d.mechanisms) {
@@ -117,15 +117,7 @@ final class Report {
         if (d.hasThroughput()) {
           sb.append(" ").append(interval(d.summary(p, m, "throughput", "", "value"))).append(" |");
         }
-        double charged = 0;
-        for (String sc : d.cpuSubjects()) {
-          String subject = sc.substring(0, sc.indexOf('|'));
-          if (!subject.equals("idle")) {
-            charged += d.summary(p, m, "cpu_time", subject, sc.substring(sc.indexOf('|') + 1)).mean();
-          }
-        }
-        double ops = d.summary(p, m, "ops", "", "count").mean();
-        sb.append(" ").append(ops > 0 ? num(charged / ops) : "n/a").append(" |\n");
+        sb.append(" ").append(interval(Stats.summarize(cpuPerOp(d, p, m)))).append(" |\n");
       }
     }
     sb.append('\n');
@@ -145,6 +137,30 @@ final class Report {
         }
       }
     }
+  }
+
+  /**
+   * Per repetition: CPU time charged to every process (idle excluded) divided by the operations. The
+   * rows of one repetition are written together, so the i-th value of every measurement belongs to
+   * the same repetition.
+   */
+  static double[] cpuPerOp(ResultData d, String p, String m) {
+    double[] ops = d.values(p, m, "ops", "", "count");
+    double[] out = new double[ops.length];
+    for (String sc : d.cpuSubjects()) {
+      String subject = sc.substring(0, sc.indexOf('|'));
+      if (subject.equals("idle")) {
+        continue;
+      }
+      double[] ns = d.values(p, m, "cpu_time", subject, sc.substring(sc.indexOf('|') + 1));
+      for (int i = 0; i < Math.min(ns.length, out.length); i++) {
+        out[i] += ns[i];
+      }
+    }
+    for (int i = 0; i < out.length; i++) {
+      out[i] = ops[i] > 0 ? out[i] / ops[i] : Double.NaN;
+    }
+    return out;
   }
 
   private static void significance(ResultData d, StringBuilder sb) {
