@@ -1,0 +1,36 @@
+package org.ipctestbed.experiments.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.concurrent.Callable;
+import org.ipctestbed.experiments.reproduce.ReproducePlan;
+import org.ipctestbed.experiments.results.Environment;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code testbed reproduce [--quick]}: regenerates every reference figure in results/. */
+@Command(name = "reproduce", mixinStandardHelpOptions = true,
+    description = {"Regenerates every reference experiment into results/NAME/ and indexes the figures in results/README.md.",
+        "Simulated experiments are deterministic: their results.csv and summary.csv come out byte for byte the same."})
+final class ReproduceCommand implements Callable<Integer> {
+  @Option(names = "--quick", description = "fewer operations and repetitions (a few minutes on 2 cores): checks the pipeline")
+  boolean quick;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "root folder (default: results/ of the testbed; results/quick/ with --quick, so quick runs never replace the reference results)")
+  Path out;
+
+  @Option(names = "--only", split = ",", paramLabel = "NAME", description = "run only these experiments")
+  List<String> only = new ArrayList<>();
+
+  @Option(names = {"-q", "--quiet"}, description = "no progress lines")
+  boolean quiet;
+
+  @Override
+  public Integer call() {
+    Path root = out != null ? out : quick ? Environment.home().resolve("results").resolve("quick") : Environment.home().resolve("results");
+    return ReproducePlan.run(ReproducePlan.reference(), ReproducePlan.STRATEGIES, quick, root, new LinkedHashSet<>(only),
+        CliContext.out(), CliContext.err(), quiet);
+  }
+}

@@ -1,0 +1,111 @@
+package org.ipctestbed.experiments.cli;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.ipctestbed.experiments.charts.ChartBook;
+import org.ipctestbed.experiments.harness.ExperimentSpec;
+import org.ipctestbed.experiments.harness.Harness;
+import org.ipctestbed.experiments.harness.Progress;
+import org.ipctestbed.experiments.results.Environment;
+import org.ipctestbed.ipc.IpcProvider;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+
+/** {@code testbed run WORKLOAD ...}: one experiment into one results folder. */
+@Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+    description = {"Runs WORKLOAD against the IPC strategies over engines, CPU counts and parameter values, "
+        + "with repetitions, and writes results.csv, summary.csv, significance.csv, metadata.json, .hlog "
+        + "histograms, charts and report.md into the output folder.",
+        "Example: testbed run payload-sweep --ipc ppc,lwkt --set bytes=0,64,512,4096 --reps 5"})
+final class RunCommand implements Callable<Integer> {
+  @Parameters(index = "0", paramLabel = "WORKLOAD", description = "workload name (see: testbed list)")
+  String workload;
+
+  @Option(names = "--ipc", split = ",", paramLabel = "NAME", description = "IPC strategies, comma-separated (default: every one on the class path)")
+  List<String> ipc;
+
+  @Option(names = "--engine", split = ",", paramLabel = "sim|real", description = "engine(s): sim, real (default: ${DEFAULT-VALUE})", defaultValue = "sim")
+  List<String> engines;
+
+  @Option(names = "--cpus", split = ",", paramLabel = "N", description = "virtual CPU count(s), e.g. 2 or 1,2,4 (default: ${DEFAULT-VALUE})", defaultValue = "2")
+  List<Integer> cpus;
+
+  @Option(names = "--reps", paramLabel = "R", description = "measured repetitions per point and strategy, each on a fresh machine (default: ${DEFAULT-VALUE})", defaultValue = "5")
+  int reps;
+
+  @Option(names = {"--warmup-reps", "--warmup"}, paramLabel = "W", description = "discarded repetitions first (default: 0 on sim, 1 on real)")
+  Integer warmupReps;
+
+  @Option(names = "--seed", paramLabel = "S", description = "base seed; repetition r uses S + r (default: ${DEFAULT-VALUE})", defaultValue = "1")
+  long seed;
+
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a workload parameter; a comma list sweeps it (bytes=0,64,512); @cpus stands for the CPU count")
+  List<String> sets = new ArrayList<>();
+
+  @Option(names = "--cost-model", paramLabel = "NAME", description = "cost model of the sim engine (default: ${DEFAULT-VALUE})", defaultValue = "modern-x86")
+  String costModel;
+
+  @Option(names = "--policy", paramLabel = "NAME", description = "scheduler policy (default: ${DEFAULT-VALUE})", defaultValue = "proportional-share")
+  String policy;
+
+  @Option(names = "--out", paramLabel = "DIR", description = "results folder (default: results/WORKLOAD)")
+  Path out;
+
+  @Option(names = {"-q", "--quiet"}, description = "no progress lines")
+  boolean quiet;
+
+  @Option(names = "--no-charts", description = "write the data and report only; draw the charts later with: testbed chart DIR")
+  boolean noCharts;
+
+  /** Parses {@code --set} values into parameter lists. */
+  static Map<String, List<String>> parseSets(List<String> sets) {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    for (String s : sets) {
+      int eq = s.indexOf('=');
+      if (eq <= 0) {
+        throw new IllegalArgumentException("malformed --set '" + s + "': expected KEY=VALUE or KEY=V1,V2,...");
+      }
+      String k = s.substring(0, eq).trim();
+      List<String> vs = new ArrayList<>();
+      for (String v : s.substring(eq + 1).split(",", -1)) {
+        if (v.isBlank()) {
+          throw new IllegalArgumentException("malformed --set '" + s + "': empty value");
+        }
+        vs.add(v.trim());
+      }
+      if (m.containsKey(k)) {
+        throw new IllegalArgumentException("--set " + k + " given twice; give a comma list to sweep it");
+      }
+      m.put(k, vs);
+    }
+    return m;
+  }
+
+  @Override
+  public Integer call() {
+    List<String> mechanisms = ipc != null ? ipc : IpcProvider.all().stream().map(IpcProvider::name).toList();
+    Path dir = out != null ? out : Environment.home().resolve("results").resolve(workload);
+    ExperimentSpec spec = new ExperimentSpec(workload, mechanisms, engines.stream().map(String::trim).toList(), cpus,
+        reps, warmupReps == null ? -1 : warmupReps, seed, parseSets(sets), costModel, policy, dir, CliContext.commandLine());
+    if (warmupReps != null && warmupReps < 0) {
+      throw new IllegalArgumentException("--warmup-reps must be 0 or more, got " + warmupReps);
+    }
+    Harness.Outcome o = runWithSignals(spec, quiet, noCharts ? List.of() : ChartBook.TYPES);
+    return o.complete() ? 0 : Main.EXIT_FAILED;
+  }
+
+  /** Runs {@code spec}; on Ctrl-C the finished repetitions are kept and the metadata says so. */
+  static Harness.Outcome runWithSignals(ExperimentSpec spec, boolean quiet, List<String> chartTypes) {
+    Harness.Outcome o = new Harness(chartTypes).runWithShutdownHook(spec, new Progress(CliContext.err(), Progress.stdoutIsTerminal(), quiet));
+    if (!o.complete()) {
+      CliContext.err().println("testbed: " + spec.workload() + " " + o.status() + ": " + o.reason()
+          + "; the finished repetitions are in " + spec.out());
+    }
+    return o;
+  }
+}

@@ -1,0 +1,333 @@
+package org.ipctestbed.experiments.harness;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.ipctestbed.experiments.charts.ChartBook;
+import org.ipctestbed.experiments.results.ResultsDir;
+import org.ipctestbed.experiments.results.ResultsWriter;
+import org.ipctestbed.experiments.workload.Param;
+import org.ipctestbed.experiments.workload.Workload;
+import org.ipctestbed.experiments.workload.WorkloadParams;
+import org.ipctestbed.experiments.workload.WorkloadRegistry;
+import org.ipctestbed.ipc.IpcProvider;
+import org.ipctestbed.ipc.IpcSystem;
+import org.ipctestbed.substrate.Category;
+import org.ipctestbed.substrate.EngineKind;
+import org.ipctestbed.substrate.Machine;
+import org.ipctestbed.substrate.MachineConfig;
+import org.ipctestbed.substrate.Process;
+import org.ipctestbed.substrate.sched.SchedulerPolicy;
+
+/**
+ * Runs an {@link ExperimentSpec}: workload × mechanism × engine × CPU count × parameter values, with
+ * warm-up and independent repetitions, each on a fresh {@link Machine} seeded {@code seed + rep}
+ * (DESIGN.md, "Experiments"; issue 6, "Runs").
+ *
+ * <p>Order of work: everything is validated first (names, parameter values, by installing the
+ * workload on a throw-away simulated machine for every point and mechanism, and the output folder),
+ * so that bad input fails before a file is touched. Then the grid runs point by point; after every
+ * measured repetition the finished repetitions are written out (results, histograms, metadata marked
+ * unfinished), so an interrupted or failed run leaves them readable. At the end the summary,
+ * significance tests, charts and report are written and the metadata marked complete.
+ *
+ * <p>Repetition {@code r} of every mechanism at every point uses the same seed, so mechanisms are
+ * compared on identical random streams (a paired design). Warm-up repetitions use seeds below the
+ * base seed and are discarded.
+ */
+public final class Harness {
+  /** Notified as the run progresses (see {@link Progress}). */
+  public interface Listener {
+    default void started(ExperimentSpec spec, int totalReps) {}
+
+    default void repStarting(ExperimentSpec spec, Point point, String mechanism, int rep, boolean warmup, int done, int total) {}
+
+    default void repFinished(ExperimentSpec spec, Point point, String mechanism, int rep, boolean warmup, int done, int total) {}
+
+    default void finished(ExperimentSpec spec, String status) {}
+  }
+
+  /** How a run ended. */
+  public record Outcome(String status, List<RepResult> results, String reason, List<ChartBook.Figure> figures) {
+    public boolean complete() {
+      return status.equals(ResultsWriter.COMPLETE);
+    }
+  }
+
+  private final AtomicReference<String> stopRequest = new AtomicReference<>();
+  private final List<String> chartTypes;
+
+  /** A harness that draws every chart type at the end of a run. */
+  public Harness() {
+    this(ChartBook.TYPES);
+  }
+
+  /**
+   * A harness that draws only {@code chartTypes} at the end of a run (empty: none; report.md is
+   * still written, and {@code testbed chart DIR} draws them later from the saved data).
+   */
+  public Harness(List<String> chartTypes) {
+    this.chartTypes = List.copyOf(chartTypes);
+  }
+  private volatile ResultsWriter activeWriter;
+
+  /**
+   * Asks the run to stop after the repetition in progress (from another thread: a signal handler, a
+   * test); the finished repetitions are written and the metadata says why it stopped.
+   */
+  public void requestStop(String reason) {
+    stopRequest.compareAndSet(null, reason);
+  }
+
+  /**
+   * For a JVM shutdown hook: records that the run was interrupted, with the repetitions finished so
+   * far, and prevents any later write from marking it otherwise. Safe to call at any time.
+   */
+  public void interruptNow(String reason) {
+    requestStop(reason);
+    ResultsWriter w = activeWriter;
+    if (w != null) {
+      w.close(ResultsWriter.INTERRUPTED, reason);
+    }
+  }
+
+  /** A resolved, validated experiment: the workload, providers and grid points. */
+  public record Plan(ExperimentSpec spec, Workload workload, List<IpcProvider> providers, List<Point> points) {
+    public int totalReps() {
+      int n = 0;
+      for (Point p : points) {
+        n += providers.size() * (spec.reps() + spec.warmupsFor(p.engine()));
+      }
+      return n;
+    }
+  }
+
+  /**
+   * Resolves and validates {@code spec} without writing anything.
+   *
+   * @throws IllegalArgumentException with a one-line message naming the allowed values
+   */
+  public static Plan plan(ExperimentSpec spec) {
+    if (spec.reps() < 1) {
+      throw new IllegalArgumentException("--reps must be at least 1, got " + spec.reps());
+    }
+    if (spec.warmupReps() < -1) {
+      throw new IllegalArgumentException("--warmup-reps must be 0 or more, got " + spec.warmupReps());
+    }
+    Workload workload = WorkloadRegistry.named(spec.workload());
+    if (spec.mechanisms().isEmpty()) {
+      throw new IllegalArgumentException("no IPC strategy to run; available: "
+          + String.join(", ", IpcProvider.all().stream().map(IpcProvider::name).toList()));
+    }
+    List<IpcProvider> providers = new ArrayList<>();
+    for (String m : spec.mechanisms()) {
+      IpcProvider p = IpcProvider.named(m);
+      if (providers.stream().anyMatch(x -> x.name().equals(m))) {
+        throw new IllegalArgumentException("IPC strategy '" + m + "' is listed twice in --ipc");
+      }
+      providers.add(p);
+    }
+    for (String e : spec.engines()) {
+      EngineKind.named(e);
+    }
+    org.ipctestbed.substrate.CostModel.named(spec.costModel());
+    SchedulerPolicy.named(spec.policy());
+    int host = Runtime.getRuntime().availableProcessors();
+    for (int c : spec.cpus()) {
+      if (c < 1 || c > MachineConfig.MAX_CPUS) {
+        throw new IllegalArgumentException("--cpus must be 1.." + MachineConfig.MAX_CPUS + ", got " + c);
+      }
+      if (spec.engines().contains("real") && c > host) {
+        throw new IllegalArgumentException(
+            "--cpus " + c + " with the real engine: this host has " + host + " cores (one carrier thread per virtual CPU); use 1.." + host + " or --engine sim");
+      }
+    }
+    if (spec.cpus().isEmpty() || spec.engines().isEmpty()) {
+      throw new IllegalArgumentException("--cpus and --engine need at least one value");
+    }
+    List<String> paramNames = workload.params().stream().map(Param::name).toList();
+    for (String k : spec.sets().keySet()) {
+      if (!paramNames.contains(k)) {
+        throw new IllegalArgumentException("workload '" + workload.name() + "' has no parameter '" + k + "'; it has: "
+            + String.join(", ", paramNames));
+      }
+      if (spec.sets().get(k).isEmpty()) {
+        throw new IllegalArgumentException("--set " + k + "= needs a value");
+      }
+    }
+    List<Point> points = expand(spec, workload);
+    preflight(spec, workload, providers, points);
+    return new Plan(spec, workload, List.copyOf(providers), List.copyOf(points));
+  }
+
+  static List<Point> expand(ExperimentSpec spec, Workload workload) {
+    List<String> varying = new ArrayList<>();
+    if (spec.engines().size() > 1) {
+      varying.add("engine");
+    }
+    if (spec.cpus().size() > 1) {
+      varying.add("cpus");
+    }
+    spec.sets().forEach((k, v) -> {
+      if (v.size() > 1) {
+        varying.add(k);
+      }
+    });
+    List<Map<String, String>> combos = new ArrayList<>();
+    combos.add(new LinkedHashMap<>());
+    for (Map.Entry<String, List<String>> e : spec.sets().entrySet()) {
+      List<Map<String, String>> next = new ArrayList<>();
+      for (Map<String, String> c : combos) {
+        for (String v : e.getValue()) {
+          Map<String, String> n = new LinkedHashMap<>(c);
+          n.put(e.getKey(), v);
+          next.add(n);
+        }
+      }
+      combos = next;
+    }
+    List<Point> points = new ArrayList<>();
+    for (String engine : spec.engines()) {
+      for (int cpus : spec.cpus()) {
+        for (Map<String, String> c : combos) {
+          Map<String, String> given = new LinkedHashMap<>();
+          c.forEach((k, v) -> given.put(k, v.equals("@cpus") ? Integer.toString(cpus) : v));
+          WorkloadParams wp = WorkloadParams.of(workload, given);
+          points.add(new Point(engine.toLowerCase(java.util.Locale.ROOT), cpus, wp.asMap(), varying));
+        }
+      }
+    }
+    return points;
+  }
+
+  /** Installs every point × mechanism on a throw-away simulated machine: parameter errors surface now. */
+  private static void preflight(ExperimentSpec spec, Workload workload, List<IpcProvider> providers, List<Point> points) {
+    for (Point p : points) {
+      for (IpcProvider provider : providers) {
+        MachineConfig cfg = config(spec, p, spec.seed()).toBuilder().engine(EngineKind.SIM).build();
+        Machine m = Machine.create(cfg);
+        IpcSystem ipc = provider.install(m);
+        try {
+          workload.install(m, ipc, WorkloadParams.of(workload, p.params()), new RunMeasurements());
+        } catch (IllegalArgumentException e) {
+          throw new IllegalArgumentException(
+              e.getMessage() + (p.label().isEmpty() ? "" : " (at " + p.label() + ")") + " [" + provider.name() + "]", e);
+        }
+      }
+    }
+  }
+
+  static MachineConfig config(ExperimentSpec spec, Point p, long seed) {
+    return MachineConfig.builder()
+        .cpus(p.cpus())
+        .engine(p.engine())
+        .costModel(spec.costModel())
+        .policy(spec.policy())
+        .seed(seed)
+        .build();
+  }
+
+  /**
+   * Validates, then runs {@code spec} and writes its results folder.
+   *
+   * @throws IllegalArgumentException for bad input (nothing written)
+   */
+  public Outcome run(ExperimentSpec spec, Listener listener) {
+    Plan plan = plan(spec);
+    ResultsDir.prepare(spec.out());
+    ResultsWriter writer = new ResultsWriter(plan, chartTypes);
+    activeWriter = writer;
+    int total = plan.totalReps();
+    listener.started(spec, total);
+    List<RepResult> results = new ArrayList<>();
+    String status = ResultsWriter.COMPLETE;
+    String reason = "";
+    int done = 0;
+    outer:
+    for (Point point : plan.points()) {
+      for (IpcProvider provider : plan.providers()) {
+        int warmups = spec.warmupsFor(point.engine());
+        for (int i = -warmups; i < spec.reps(); i++) {
+          String stop = stopRequest.get();
+          if (stop != null) {
+            status = ResultsWriter.INTERRUPTED;
+            reason = stop;
+            break outer;
+          }
+          boolean warmup = i < 0;
+          long seed = spec.seed() + i; // warm-ups (i < 0) run below the base seed
+          listener.repStarting(spec, point, provider.name(), warmup ? i + warmups : i, warmup, done, total);
+          RepResult r;
+          try {
+            r = runOnce(spec, plan.workload(), provider, point, warmup ? -1 : i, seed);
+          } catch (RuntimeException e) {
+            status = ResultsWriter.FAILED;
+            reason = provider.name() + (point.label().isEmpty() ? "" : " at " + point.label())
+                + (warmup ? " warm-up " + (i + warmups + 1) : " rep " + (i + 1)) + ": " + oneLine(e);
+            break outer;
+          }
+          done++;
+          if (!warmup) {
+            results.add(r);
+            writer.checkpoint(results);
+          }
+          listener.repFinished(spec, point, provider.name(), warmup ? i + warmups : i, warmup, done, total);
+        }
+      }
+    }
+    writer.finish(results, status, reason);
+    activeWriter = null;
+    String finalStatus = writer.status();
+    listener.finished(spec, finalStatus + (reason.isEmpty() ? "" : " (" + reason + ")"));
+    return new Outcome(finalStatus, List.copyOf(results), writer.reason(), writer.figures());
+  }
+
+  /**
+   * {@link #run} with a JVM shutdown hook: on Ctrl-C or {@code kill}, the repetitions finished so far
+   * are kept and metadata.json says the run was interrupted and why.
+   */
+  public Outcome runWithShutdownHook(ExperimentSpec spec, Listener listener) {
+    Thread hook = new Thread(() -> interruptNow("interrupted by a signal (Ctrl-C or kill)"), "testbed-interrupt");
+    Runtime.getRuntime().addShutdownHook(hook);
+    try {
+      return run(spec, listener);
+    } finally {
+      try {
+        Runtime.getRuntime().removeShutdownHook(hook);
+      } catch (IllegalStateException shuttingDown) {
+        // the JVM is already exiting: the hook runs
+      }
+    }
+  }
+
+  private static String oneLine(Throwable e) {
+    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    int nl = m.indexOf('\n');
+    return nl < 0 ? m : m.substring(0, nl) + " ...";
+  }
+
+  /** One repetition on a fresh machine. */
+  static RepResult runOnce(ExperimentSpec spec, Workload workload, IpcProvider provider, Point point, int rep, long seed) {
+    Machine m = Machine.create(config(spec, point, seed));
+    IpcSystem ipc = provider.install(m);
+    RunMeasurements meas = new RunMeasurements();
+    workload.install(m, ipc, WorkloadParams.of(workload, point.params()), meas);
+    long elapsed = m.run();
+    Map<String, long[]> byName = new LinkedHashMap<>();
+    for (Process p : m.processes()) {
+      long[] a = byName.computeIfAbsent(p.name(), k -> new long[2]);
+      a[0] += m.ledger().processNs(p, Category.USER);
+      a[1] += m.ledger().processNs(p, Category.MECHANISM);
+    }
+    List<RepResult.CpuTime> cpu = new ArrayList<>();
+    byName.forEach((name, a) -> {
+      cpu.add(new RepResult.CpuTime(name, "user", a[0]));
+      cpu.add(new RepResult.CpuTime(name, "mechanism", a[1]));
+    });
+    cpu.add(new RepResult.CpuTime("idle", "idle", m.ledger().idleNs()));
+    return new RepResult(point, provider.name(), rep, seed, elapsed, meas.counters(), meas.histograms(), cpu,
+        m.ledger().identityError(), m.traceDigest(), meas.clampedSamples(), meas.notes());
+  }
+}

@@ -1,0 +1,196 @@
+package org.ipctestbed.experiments.reproduce;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import org.ipctestbed.experiments.charts.ChartBook;
+import org.ipctestbed.experiments.harness.ExperimentSpec;
+import org.ipctestbed.experiments.harness.Harness;
+import org.ipctestbed.experiments.harness.Progress;
+import org.ipctestbed.experiments.results.AtomicFiles;
+import org.ipctestbed.experiments.workload.Workload;
+import org.ipctestbed.experiments.workload.WorkloadRegistry;
+import org.ipctestbed.ipc.IpcProvider;
+
+/**
+ * The reference experiments behind every figure in {@code results/} (issue 6, "Reference results"):
+ * each workload of the catalogue against {@code ppc}, {@code lwkt} and the {@code direct-call} lower
+ * bound on the simulated engine (deterministic: the same plan regenerates results.csv and summary.csv
+ * byte for byte), plus one real-engine run, whose numbers describe the machine it ran on.
+ *
+ * <p>Experiments or strategies that are not on the class path are skipped with a message (so the plan
+ * runs on a partial build); an experiment whose parameters a workload rejects is reported as failed
+ * and the others still run. {@code --quick} runs the same grid with fewer operations and repetitions
+ * (budget: 5 minutes on 2 cores) into the same folders.
+ */
+public final class ReproducePlan {
+  private ReproducePlan() {}
+
+  /** The strategies every reference experiment compares, the lower bound last. */
+  public static final List<String> STRATEGIES = List.of("ppc", "lwkt", "direct-call");
+
+  private static Map<String, List<String>> sets(String... kv) {
+    Map<String, List<String>> m = new LinkedHashMap<>();
+    for (int i = 0; i < kv.length; i += 2) {
+      m.put(kv[i], List.of(kv[i + 1].split(",")));
+    }
+    return m;
+  }
+
+  /** A simulated experiment on 2 CPUs with the modern-x86 cost model: 10 repetitions, 3 with --quick. */
+  private static PlannedExperiment sim(String name, String workload, String claim, Map<String, List<String>> full,
+      Map<String, List<String>> quick) {
+    return new PlannedExperiment(name, workload, claim, "sim", List.of(2), "modern-x86", 10, full, 3, quick);
+  }
+
+  /** The reference plan. */
+  public static List<PlannedExperiment> reference() {
+    List<PlannedExperiment> p = new ArrayList<>();
+    p.add(sim("null-rpc-same-cpu", "null-rpc",
+        "Round-trip latency of an empty call with client and server on one CPU: the cost of the protection-domain crossing alone.",
+        sets("ops", "20000", "warmup", "1000", "placement", "same-cpu"), sets("ops", "2000", "warmup", "200", "placement", "same-cpu")));
+    p.add(sim("null-rpc-cross-cpu", "null-rpc",
+        "Round-trip latency of an empty call with the server on another CPU: what the IPI path adds.",
+        sets("ops", "20000", "warmup", "1000", "placement", "cross-cpu"), sets("ops", "2000", "warmup", "200", "placement", "cross-cpu")));
+    p.add(sim("payload-sweep", "payload-sweep",
+        "Call latency against the payload size (0 B to 4 KiB): where copying starts to dominate.",
+        sets("ops", "10000", "warmup", "500", "bytes", "0,64,256,1024,4096", "placement", "same-cpu"),
+        sets("ops", "1000", "warmup", "100", "bytes", "0,256,4096", "placement", "same-cpu")));
+    p.add(new PlannedExperiment("many-clients", "many-clients",
+        "Throughput of one server against the CPU count, one client per CPU, with ideal linear scaling for reference.",
+        "sim", List.of(1, 2, 4, 8), "modern-x86", 5, sets("clients", "@cpus", "ops", "5000", "warmup", "500"),
+        3, sets("clients", "@cpus", "ops", "500", "warmup", "50")));
+    p.add(sim("syscall-read", "syscall-read",
+        "read() built as a message to a file-server process, against a direct call into the file system.",
+        sets("ops", "10000", "warmup", "500"), sets("ops", "1000", "warmup", "100")));
+    p.add(sim("async-burst", "async-burst",
+        "Bursts of one-way sends: how many are deposited, how many wake the receiver, and how many are refused with EBUSY.",
+        sets("bursts", "200"), sets("bursts", "30")));
+    p.add(sim("nested-calls", "nested-calls",
+        "Latency of a call that passes through a chain of servers, against the chain depth.",
+        sets("depth", "1,2,4,8", "ops", "5000", "warmup", "500"), sets("depth", "1,4", "ops", "500", "warmup", "50")));
+    p.add(sim("fairness", "fairness",
+        "CPU time of one heavy and several light clients sharing one server: whose account pays for the service.",
+        sets("ops", "5000"), sets("ops", "500")));
+    p.add(sim("preemption-during-service", "preemption-during-service",
+        "Calls whose service outlasts the scheduling quantum: latency and who is charged when the scheduler interrupts a borrowed CPU.",
+        sets("ops", "2000", "warmup", "100"), sets("ops", "200", "warmup", "20")));
+    p.add(new PlannedExperiment("null-rpc-real", "null-rpc",
+        "The same-CPU null call measured on the real engine: the Java implementations on this host (not deterministic; see its metadata.json for the machine).",
+        "real", List.of(2), "modern-x86", 5, sets("ops", "20000", "warmup", "2000", "placement", "same-cpu"),
+        3, sets("ops", "2000", "warmup", "500", "placement", "same-cpu")));
+    return p;
+  }
+
+  /** What happened to one planned experiment. */
+  public record Ran(PlannedExperiment experiment, String status, String detail, List<String> strategies, List<ChartBook.Figure> figures) {}
+
+  /**
+   * Runs {@code plan} into {@code root}/NAME and writes {@code root}/README.md.
+   *
+   * @param only names to run (empty: all)
+   * @return 0 when every experiment that could run completed, 1 otherwise
+   */
+  public static int run(List<PlannedExperiment> plan, List<String> strategies, boolean quick, Path root, Set<String> only,
+      PrintStream out, PrintStream err, boolean quiet) {
+    Set<String> known = new TreeSet<>();
+    plan.forEach(e -> known.add(e.name()));
+    for (String o : only) {
+      if (!known.contains(o)) {
+        throw new IllegalArgumentException("no reference experiment '" + o + "'; the plan has: " + String.join(", ", known));
+      }
+    }
+    if (java.nio.file.Files.exists(root) && !java.nio.file.Files.isDirectory(root)) {
+      throw new IllegalArgumentException("results root " + root + " is a file; choose a folder with --out");
+    }
+    try {
+      java.nio.file.Files.createDirectories(root);
+    } catch (java.io.IOException e) {
+      throw new IllegalArgumentException("cannot create results root " + root + ": " + e.getMessage(), e);
+    }
+    Set<String> workloads = new TreeSet<>();
+    WorkloadRegistry.all().stream().map(Workload::name).forEach(workloads::add);
+    Set<String> providers = new TreeSet<>();
+    IpcProvider.all().stream().map(IpcProvider::name).forEach(providers::add);
+    List<Ran> ran = new ArrayList<>();
+    boolean ok = true;
+    long t0 = System.nanoTime();
+    for (PlannedExperiment e : plan) {
+      if (!only.isEmpty() && !only.contains(e.name())) {
+        continue;
+      }
+      if (!workloads.contains(e.workload())) {
+        String msg = "workload '" + e.workload() + "' is not on the class path";
+        err.println("testbed: reproduce: skipping " + e.name() + ": " + msg);
+        ran.add(new Ran(e, "skipped", msg, List.of(), List.of()));
+        continue;
+      }
+      List<String> present = strategies.stream().filter(providers::contains).toList();
+      List<String> missing = strategies.stream().filter(s -> !providers.contains(s)).toList();
+      if (!missing.isEmpty()) {
+        err.println("testbed: reproduce: " + e.name() + ": strategies not on the class path, skipped: " + String.join(", ", missing));
+      }
+      if (present.isEmpty()) {
+        ran.add(new Ran(e, "skipped", "none of the strategies " + strategies + " is on the class path", List.of(), List.of()));
+        continue;
+      }
+      ExperimentSpec spec = new ExperimentSpec(e.workload(), present, List.of(e.engine()), e.cpus(),
+          quick ? e.quickReps() : e.reps(), -1, 1, quick ? e.quickSets() : e.sets(), e.costModel(), "proportional-share",
+          root.resolve(e.name()), "testbed reproduce" + (quick ? " --quick" : "") + " (experiment " + e.name() + ")");
+      try {
+        Harness.Outcome o = new Harness().runWithShutdownHook(spec, new Progress(err, Progress.stdoutIsTerminal(), quiet));
+        ran.add(new Ran(e, o.status(), o.reason(), present, o.figures()));
+        ok &= o.complete();
+      } catch (IllegalArgumentException ex) {
+        err.println("testbed: reproduce: " + e.name() + " failed: " + ex.getMessage());
+        ran.add(new Ran(e, "failed", ex.getMessage(), present, List.of()));
+        ok = false;
+      }
+    }
+    writeIndex(root, ran, quick, strategies);
+    out.printf(java.util.Locale.ROOT, "testbed: reproduce%s: %d experiment(s) in %.0f s; index: %s%n", quick ? " --quick" : "",
+        ran.size(), (System.nanoTime() - t0) / 1e9, root.resolve("README.md"));
+    return ok ? 0 : 1;
+  }
+
+  static void writeIndex(Path root, List<Ran> ran, boolean quick, List<String> strategies) {
+    StringBuilder sb = new StringBuilder();
+    sb.append("# Reference results\n\n")
+        .append("Written by `./testbed reproduce").append(quick ? " --quick" : "").append("`. Each folder holds one experiment: ")
+        .append("`results.csv` (tidy, one row per measurement and repetition), `summary.csv` (means with 95% intervals), ")
+        .append("`significance.csv` (Welch and Mann-Whitney tests between strategies), `metadata.json` (command line, ")
+        .append("configuration, cost model, machine, commit), HdrHistogram `.hlog` files, the charts as PNG and SVG, and a `report.md`.\n\n")
+        .append("Strategies: ").append(String.join(", ", strategies))
+        .append(" (`direct-call` is the lower bound: a plain procedure call with no protection and no scheduling). ")
+        .append("Experiments on the `sim` engine are deterministic: running the same command again regenerates their ")
+        .append("`results.csv` and `summary.csv` byte for byte. Real-engine results describe the machine in their `metadata.json`.\n\n");
+    if (quick) {
+      sb.append("> These are **quick** results (fewer operations and repetitions): fine for checking the pipeline, ")
+          .append("not for conclusions. Run `./testbed reproduce` for the reference figures.\n\n");
+    }
+    for (Ran r : ran) {
+      PlannedExperiment e = r.experiment();
+      sb.append("## ").append(e.name()).append("\n\n").append(e.claim()).append("\n\n");
+      sb.append("Workload `").append(e.workload()).append("`, ").append(e.engine()).append(" engine")
+          .append(e.engine().equals("sim") ? ", cost model `" + e.costModel() + "`" : "").append(", CPUs ").append(e.cpus())
+          .append(". ");
+      switch (r.status()) {
+        case "skipped" -> sb.append("**Skipped**: ").append(r.detail()).append(".\n\n");
+        case "failed", "interrupted" -> sb.append("**").append(r.status()).append("**: ").append(r.detail()).append(".\n\n");
+        default -> sb.append("Strategies: ").append(String.join(", ", r.strategies())).append(". [Report](").append(e.name())
+            .append("/report.md).\n\n");
+      }
+      for (ChartBook.Figure f : r.figures()) {
+        sb.append("![").append(f.name()).append("](").append(e.name()).append('/').append(f.name()).append(".png)\n\n")
+            .append("*").append(f.caption().replace("*", "")).append("* Data: `").append(e.name())
+            .append("/results.csv`").append(f.type().equals("cdf") ? " and the `.hlog` files" : "").append(".\n\n");
+      }
+    }
+    AtomicFiles.writeString(root.resolve("README.md"), sb.toString());
+  }
+}

@@ -1,0 +1,174 @@
+package org.ipctestbed.experiments.results;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * A results folder and its schema (issue 6, "Results layout"). Knows which files the harness writes
+ * there, checks that a folder may be written or read, and reads {@code metadata.json} back with a
+ * version check so that {@code chart} and {@code compare} refuse folders they do not understand.
+ */
+public final class ResultsDir {
+  private ResultsDir() {}
+
+  /** The {@code schema} field of every metadata.json. */
+  public static final String SCHEMA = "ipc-testbed-results";
+
+  /** Bumped whenever a file's columns or meaning change incompatibly. */
+  public static final int SCHEMA_VERSION = 1;
+
+  public static final String RESULTS = "results.csv";
+  public static final String SUMMARY = "summary.csv";
+  public static final String SIGNIFICANCE = "significance.csv";
+  public static final String METADATA = "metadata.json";
+  public static final String REPORT = "report.md";
+
+  /** Leading columns of results.csv; the workload's parameters follow them, then {@link #TAIL}. */
+  public static final List<String> HEAD = List.of("workload", "mechanism", "engine", "cost_model", "policy", "cpus");
+
+  /** Trailing columns of results.csv. */
+  public static final List<String> TAIL = List.of("rep", "seed", "metric", "subject", "stat", "value", "unit");
+
+  /** Whether {@code name} is a file this harness writes into a results folder (and may replace). */
+  public static boolean isGenerated(String name) {
+    return name.equals(RESULTS) || name.equals(SUMMARY) || name.equals(SIGNIFICANCE) || name.equals(METADATA)
+        || name.equals(REPORT) || name.endsWith(".hlog") || name.endsWith(".png") || name.endsWith(".svg");
+  }
+
+  /**
+   * Makes {@code dir} ready for a new run: creates it, or, if it holds an earlier run's results,
+   * removes that run's generated files (other files are left alone).
+   *
+   * @throws IllegalArgumentException when {@code dir} is a file, cannot be created or written, or holds
+   *     files that are not testbed results
+   */
+  public static void prepare(Path dir) {
+    checkWritable(dir);
+    try {
+      Files.createDirectories(dir);
+      if (!Files.isWritable(dir)) {
+        throw new IllegalArgumentException("output folder " + dir + " is not writable");
+      }
+      try (Stream<Path> s = Files.list(dir)) {
+        for (Path f : s.toList()) {
+          if (Files.isRegularFile(f) && (isGenerated(f.getFileName().toString()) || f.getFileName().toString().startsWith(".tmp-"))) {
+            Files.delete(f);
+          }
+        }
+      }
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot use output folder " + dir + ": " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Checks, without changing anything, that results may be written to {@code dir}.
+   *
+   * @throws IllegalArgumentException with a one-line reason
+   */
+  public static void checkWritable(Path dir) {
+    if (Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new IllegalArgumentException("output folder " + dir + " is a file; choose a folder with --out");
+    }
+    if (Files.isDirectory(dir)) {
+      if (!Files.isWritable(dir)) {
+        throw new IllegalArgumentException("output folder " + dir + " is not writable");
+      }
+      boolean ours = Files.isRegularFile(dir.resolve(METADATA));
+      boolean empty;
+      try (Stream<Path> s = Files.list(dir)) {
+        empty = s.findAny().isEmpty();
+      } catch (IOException e) {
+        throw new IllegalArgumentException("cannot read output folder " + dir + ": " + e.getMessage(), e);
+      }
+      if (!ours && !empty) {
+        throw new IllegalArgumentException(
+            "output folder " + dir + " is not empty and holds no testbed results (no " + METADATA + "); choose another --out");
+      }
+      if (ours && !isTestbedMetadata(dir.resolve(METADATA))) {
+        throw new IllegalArgumentException(
+            "output folder " + dir + " has a " + METADATA + " that is not testbed metadata; choose another --out");
+      }
+    } else {
+      Path parent = dir.toAbsolutePath().getParent();
+      while (parent != null && !Files.exists(parent)) {
+        parent = parent.getParent();
+      }
+      if (parent != null && (!Files.isDirectory(parent) || !Files.isWritable(parent))) {
+        throw new IllegalArgumentException("cannot create output folder " + dir + ": " + parent + " is not a writable folder");
+      }
+    }
+  }
+
+  /** Whether {@code f} is a metadata.json this testbed wrote (any schema version: an old run may be replaced). */
+  static boolean isTestbedMetadata(Path f) {
+    try {
+      return Json.parse(Files.readString(f)) instanceof Map<?, ?> m && SCHEMA.equals(m.get("schema"));
+    } catch (IOException | IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  /**
+   * Reads and checks {@code dir/metadata.json}.
+   *
+   * @throws IllegalArgumentException when it is missing, malformed or of another schema version
+   */
+  @SuppressWarnings("unchecked")
+  public static Map<String, Object> metadata(Path dir) {
+    Path f = dir.resolve(METADATA);
+    if (!Files.isDirectory(dir)) {
+      throw new IllegalArgumentException(dir + " is not a results folder (not a folder)");
+    }
+    if (!Files.isRegularFile(f)) {
+      throw new IllegalArgumentException(dir + " is not a results folder: it has no " + METADATA);
+    }
+    Object o;
+    try {
+      o = Json.parse(Files.readString(f));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(f + " is not valid JSON: " + e.getMessage(), e);
+    }
+    if (!(o instanceof Map<?, ?> m) || !SCHEMA.equals(m.get("schema"))) {
+      throw new IllegalArgumentException(f + " is not testbed metadata (schema is not '" + SCHEMA + "')");
+    }
+    Object v = m.get("schemaVersion");
+    if (!(v instanceof Long l) || l != SCHEMA_VERSION) {
+      throw new IllegalArgumentException(
+          dir + " holds results of schema version " + v + "; this testbed reads version " + SCHEMA_VERSION + " (re-run the experiment)");
+    }
+    return (Map<String, Object>) m;
+  }
+
+  /**
+   * Reads {@code dir/results.csv} after checking the metadata and the column layout.
+   *
+   * @throws IllegalArgumentException when the folder is not a compatible results folder
+   */
+  public static Csv.Table results(Path dir) {
+    metadata(dir);
+    Path f = dir.resolve(RESULTS);
+    if (!Files.isRegularFile(f)) {
+      throw new IllegalArgumentException(dir + " has no " + RESULTS + " (the run finished no repetition)");
+    }
+    Csv.Table t = Csv.read(f);
+    if (t.header().size() < HEAD.size() + TAIL.size()
+        || !t.header().subList(0, HEAD.size()).equals(HEAD)
+        || !t.header().subList(t.header().size() - TAIL.size(), t.header().size()).equals(TAIL)) {
+      throw new IllegalArgumentException(f + " does not have the columns of schema version " + SCHEMA_VERSION + ": " + t.header());
+    }
+    return t;
+  }
+
+  /** The parameter columns of a results.csv header. */
+  public static List<String> paramColumns(List<String> header) {
+    return header.subList(HEAD.size(), header.size() - TAIL.size());
+  }
+}
