@@ -16,8 +16,11 @@ import org.ipctestbed.ipc.Status;
  * one under its dispatcher's lock ({@link Dispatcher#lockRemote()}). {@link #isEmpty()} may be read
  * without the lock.
  *
- * <p>Difference: the third header word also carries the SPI operation code in its low 32 bits (K42
- * packs method number and length in it and has no operation code).
+ * <p>Differences: the third header word packs method (16 bits), length (8), a mask of the message's
+ * non-zero inline words (8) and the SPI operation code (32); K42 packs method and length and has no
+ * operation code. K42's async message carries no registers; the SPI's inline words, which identify a
+ * message, travel after the header, one buffer word per non-zero inline word, so a message without
+ * them (the native, K42-faithful use) has exactly K42's size and the buffer K42's capacity.
  */
 final class AsyncBuffer {
   /** Header words per message. */
@@ -47,9 +50,16 @@ final class AsyncBuffer {
   }
 
   /** Deposits a message; {@code EBUSY} (nothing stored) if it does not fit. */
-  int deposit(long badge, long xhandle, int method, int op, byte[] src, int len) {
+  int deposit(long badge, long xhandle, int method, IpcMessage m, byte[] src, int len) {
+    int mask = 0;
+    for (int i = 0; i < IpcMessage.WORDS; i++) {
+      if (m.word(i) != 0) {
+        mask |= 1 << i;
+      }
+    }
+    int regWords = Integer.bitCount(mask);
     int payloadWords = (len + 7) >>> 3;
-    int need = HEADER_WORDS + payloadWords;
+    int need = HEADER_WORDS + regWords + payloadWords;
     if (used + need > ring.length) {
       return Status.EBUSY;
     }
@@ -57,7 +67,15 @@ final class AsyncBuffer {
     int pos = (head + used) % cap;
     ring[pos] = badge;
     ring[(pos + 1) % cap] = xhandle;
-    ring[(pos + 2) % cap] = ((long) (method & 0xFFFF) << 48) | ((long) (len & 0xFFFF) << 32) | (op & 0xFFFFFFFFL);
+    ring[(pos + 2) % cap] =
+        ((long) (method & 0xFFFF) << 48) | ((long) (len & 0xFF) << 40) | ((long) mask << 32) | (m.op() & 0xFFFFFFFFL);
+    int r = 0;
+    for (int i = 0; i < IpcMessage.WORDS; i++) {
+      if ((mask & (1 << i)) != 0) {
+        ring[(pos + HEADER_WORDS + r++) % cap] = m.word(i);
+      }
+    }
+    pos = (pos + regWords) % cap;
     for (int w = 0; w < payloadWords; w++) {
       long v = 0;
       for (int b = 0; b < 8; b++) {
@@ -83,14 +101,22 @@ final class AsyncBuffer {
     m.xhandle = ring[(head + 1) % cap];
     long packed = ring[(head + 2) % cap];
     m.method = (int) (packed >>> 48);
-    int len = (int) ((packed >>> 32) & 0xFFFF);
+    int len = (int) ((packed >>> 40) & 0xFF);
+    int mask = (int) ((packed >>> 32) & 0xFF);
     IpcMessage args = m.args;
     args.clear();
     args.op((int) packed);
+    int r = 0;
+    for (int i = 0; i < IpcMessage.WORDS; i++) {
+      if ((mask & (1 << i)) != 0) {
+        args.word(i, ring[(head + HEADER_WORDS + r++) % cap]);
+      }
+    }
+    int start = head + r;
     byte[] dst = args.payload();
     int payloadWords = (len + 7) >>> 3;
     for (int w = 0; w < payloadWords; w++) {
-      long v = ring[(head + HEADER_WORDS + w) % cap];
+      long v = ring[(start + HEADER_WORDS + w) % cap];
       for (int b = 0; b < 8; b++) {
         int i = w * 8 + b;
         if (i < len) {
@@ -99,7 +125,7 @@ final class AsyncBuffer {
       }
     }
     args.length(len);
-    int n = HEADER_WORDS + payloadWords;
+    int n = HEADER_WORDS + r + payloadWords;
     head = (head + n) % cap;
     used -= n;
     count = count - 1;

@@ -427,6 +427,50 @@ public final class Dispatcher {
     }
   }
 
+  /**
+   * The exit path of a dead process {@code pid}, on this dispatcher's CPU: every thread waiting for a
+   * reply from it, or parked to retry a call to it, is answered with {@code ESRCH} (k42.md 1.6 step
+   * 6: a fault other than EAGAIN resumes the caller with the error). A thread whose stack runs the
+   * dead server (an upcall) is left to the substrate, which unwinds it.
+   */
+  void reapCallsTo(int pid) {
+    for (PpcThread t : threadArray) {
+      if (t.inUpcall || CommID.pid(t.targetId) != pid) {
+        continue;
+      }
+      if (t.awaitingReply()) {
+        t.reply.clearResult(org.ipctestbed.ipc.Status.ESRCH);
+        t.replyStatus = org.ipctestbed.ipc.Status.ESRCH;
+        t.aborted = true;
+        t.replyReady = true;
+      }
+      if (t.parked) {
+        unlinkRetry(t); // a parked retry re-issues the call and finds the target dead
+        t.parked = false;
+      }
+      if (t.fiber != null) {
+        t.fiber.wake();
+      }
+    }
+  }
+
+  private void unlinkRetry(PpcThread t) {
+    for (int b = 0; b < ipcRetryList.length; b++) {
+      PpcThread prev = null;
+      for (PpcThread x = ipcRetryList[b]; x != null; prev = x, x = x.retryNext) {
+        if (x == t) {
+          if (prev == null) {
+            ipcRetryList[b] = t.retryNext;
+          } else {
+            prev.retryNext = t.retryNext;
+          }
+          t.retryNext = null;
+          return;
+        }
+      }
+    }
+  }
+
   void park(PpcThread t, int retryId) {
     t.retryNext = ipcRetryList[retryId];
     ipcRetryList[retryId] = t;

@@ -71,6 +71,11 @@ final class IPCTargetTable {
     return null;
   }
 
+  /** Every dispatcher on this CPU (a snapshot; unused slots are null). */
+  Dispatcher[] snapshot() {
+    return table.get();
+  }
+
   /** This CPU's dispatcher with exactly {@code commId} (VP included), or null. */
   Dispatcher lookupExact(long commId) {
     Dispatcher d = lookupWild(commId);

@@ -124,8 +124,26 @@ public final class PpcKernel {
         now = Arrays.copyOf(old, Math.max(old.length, q.pid() + 1));
         now[q.pid()] = pp;
       } while (!byPid.compareAndSet(old, now));
+      q.onKill(() -> exitPath(q.pid()));
       return pp;
     });
+  }
+
+  /**
+   * A process died: each CPU answers the calls its threads had outstanding to it ({@link
+   * Dispatcher#reapCallsTo}), at interrupt level on that CPU. Runs in the killer's context; posts one
+   * IPI per CPU (allocates: an exit path, not the hot path).
+   */
+  private void exitPath(int pid) {
+    for (PpcCpu c : cpus) {
+      c.cpu.post(on -> {
+        for (Dispatcher d : c.targets.snapshot()) {
+          if (d != null) {
+            d.reapCallsTo(pid);
+          }
+        }
+      });
+    }
   }
 
   /** {@code getRefFromPID}: the process with {@code pid}, or null. */
@@ -188,6 +206,10 @@ public final class PpcKernel {
     t.targetId = target.commId(); // PPC_BLOCKED
     int rc = ipcCall(t, self, pc, page);
     t.targetId = CommID.NULL;
+    if (t.aborted) {
+      t.aborted = false;
+      page.claim(t); // answered by the target's exit path: nothing on the page
+    }
     // PPCClientCore_Continue: the stub copies the out-arguments and resets the page.
     reclaim(self, page, t);
     int n = page.length();
@@ -597,8 +619,8 @@ public final class PpcKernel {
 
   /**
    * An asynchronous PPC from {@code t}: deposits method {@code method} of {@code target} with the
-   * payload of {@code in} (its op travels in the header; its words do not: K42's async message has no
-   * registers) and returns at once. The sender keeps its CPU.
+   * payload of {@code in} (at most 48 bytes; its op and non-zero inline words travel with it, see
+   * {@link AsyncBuffer}) and returns at once. The sender keeps its CPU.
    *
    * @return {@link Status#OK} (deposited), {@link Status#EBUSY} (buffer full, nothing stored),
    *     {@link Status#EMSGSIZE} (payload over 48 bytes), {@link Status#ENOSPC} (over the page), {@link
@@ -633,11 +655,11 @@ public final class PpcKernel {
     long badge = t.dispatcher.commId;
     int rc;
     if (local) {
-      rc = td.asyncLocal.deposit(badge, target.xhandle(), method, in.op(), page.data(), len);
+      rc = td.asyncLocal.deposit(badge, target.xhandle(), method, in, page.data(), len);
     } else {
       td.lockRemote();
       try {
-        rc = td.asyncRemote.deposit(badge, target.xhandle(), method, in.op(), page.data(), len);
+        rc = td.asyncRemote.deposit(badge, target.xhandle(), method, in, page.data(), len);
       } finally {
         td.unlockRemote();
       }

@@ -36,6 +36,8 @@ public class PpcThread {
   int replyStatus;
   /** Set by a slow return that was decided while the server ran on this thread's stack. */
   boolean divert;
+  /** The call was answered by the exit path of a dead target ({@code ESRCH}); the page holds nothing. */
+  boolean aborted;
   /** The thread is blocked in an upcall: its stack is running its server; it must not be woken. */
   boolean inUpcall;
   long divertEpoch;

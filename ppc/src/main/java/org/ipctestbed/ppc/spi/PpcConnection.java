@@ -18,9 +18,9 @@ import org.ipctestbed.substrate.Fiber;
  *       service's {@code maxPayload} or the 4072-byte page, {@code ESRCH} when the server is dead,
  *       {@code EPERM} for a stale handle; {@code EAGAIN} never reaches the caller.
  *   <li>{@link #send}: an asynchronous PPC: {@code EMSGSIZE} over 48 bytes (or {@code maxPayload}),
- *       {@code EBUSY} when the receiver's buffer is full, nothing stored. The op code travels in the
- *       message header; the inline words do not (K42's async message carries only the 48-byte
- *       payload).
+ *       {@code EBUSY} when the receiver's buffer is full, nothing stored. The op code and the non-zero
+ *       inline words travel with the message (K42's async message carries only the 48-byte payload;
+ *       see {@code AsyncBuffer} for the extension).
  *   <li>{@link #receive}: {@code ENOTSUP}. K42's asynchronous PPC has no reply and no completion: "the
  *       caller continues and receives no information about the progress of the operation"
  *       (research/k42.md 2.1); a server that must answer makes its own call back.
@@ -56,9 +56,6 @@ final class PpcConnection implements Connection {
   public int call(Fiber self, IpcMessage request, IpcMessage reply) {
     if (request.length() > maxCall) {
       return Status.ENOSPC;
-    }
-    if (!service.server().isAlive()) {
-      return Status.ESRCH;
     }
     return thread(self).call(service.handle(), PpcIpcSystem.METHOD, request, reply);
   }
