@@ -52,6 +52,13 @@
  *   <li><b>Error codes</b>: an XHandle index beyond the table, a method number beyond the object's and
  *       a stale sequence number all give {@code EPERM}, as in {@code PPCServerOnThread}; k42.md's
  *       "EPERM/EINVAL" is resolved that way.
+ *   <li><b>Server death</b>: a call to a dead process gets {@code ESRCH}; calls a process held when
+ *       it died are answered with {@code ESRCH} by its exit path ({@code Process.onKill}: an IPI to
+ *       each CPU, which answers the threads waiting there), or, for a server running on its caller's
+ *       stack, by the substrate unwinding the upcall.
+ *   <li><b>Async inline words</b>: K42's async message has no registers; the SPI's non-zero inline
+ *       words ride after the header at one buffer word each (see {@code AsyncBuffer}), so the native
+ *       use without words keeps K42's layout and capacity (20 messages of 48 bytes in 183 words).
  *   <li><b>Not modelled</b>: primitive PPC (k42.md 1.8), page faults and reserved kernel threads for
  *       them, clustered objects, thread migration between dispatchers, replies to a moved dispatcher.
  * </ul>
