@@ -32,5 +32,10 @@ public enum Cost {
   /** An uncontended atomic operation or spin-lock acquire/release pair. */
   ATOMIC,
   /** Queueing or dequeueing a message on a port or buffer. */
-  QUEUE_OP
+  QUEUE_OP,
+  /**
+   * A plain procedure call and return within one address space (the {@code direct-call} lower
+   * bound's only cost besides copies).
+   */
+  PROCEDURE_CALL
 }

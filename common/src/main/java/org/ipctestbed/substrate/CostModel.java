@@ -23,7 +23,8 @@ import java.util.Objects;
  *       kernel: assumed); address-space switch 150 ns (CR3 write with PCID, assumed); thread switch
  *       90 ns (one-way seL4 IPC on i7-4770 is 89 ns including a switch, anchors.md A.3, used as the
  *       register save/restore figure); scheduler decision 50 ns, atomic 10 ns, queue op 15 ns, soft
- *       interrupt 20 ns (assumed); copy 0.1 ns per byte (~10 GB/s memcpy, assumed).
+ *       interrupt 20 ns (assumed); copy 0.1 ns per byte (~10 GB/s memcpy, assumed); procedure call
+ *       and return 2 ns (a handful of cycles at 3-4 GHz, assumed).
  * </ul>
  *
  * <p>A calibrated preset measured on the current machine comes from the harness ({@code calibrate});
@@ -64,6 +65,7 @@ public final class CostModel {
         m.put(Cost.SOFT_INTERRUPT, 20.0);
         m.put(Cost.ATOMIC, 10.0);
         m.put(Cost.QUEUE_OP, 15.0);
+        m.put(Cost.PROCEDURE_CALL, 2.0);
         yield of("modern-x86", m);
       }
       default ->
