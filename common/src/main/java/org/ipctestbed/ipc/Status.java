@@ -23,6 +23,9 @@ public final class Status {
   /** The message does not fit the argument area (K42 PPC page: 4072 bytes). */
   public static final int ENOSPC = 28;
 
+  /** Out of a resource the mechanism allocates per request (K42: no more server threads). */
+  public static final int ENOMEM = 12;
+
   /** The caller may not use this service. */
   public static final int EPERM = 1;
 
@@ -53,6 +56,7 @@ public final class Status {
       case EMSGSIZE -> "EMSGSIZE";
       case ENOSPC -> "ENOSPC";
       case EPERM -> "EPERM";
+      case ENOMEM -> "ENOMEM";
       case ESRCH -> "ESRCH";
       case EINVAL -> "EINVAL";
       case ENOTSUP -> "ENOTSUP";

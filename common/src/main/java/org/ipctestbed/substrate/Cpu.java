@@ -165,6 +165,7 @@ public final class Cpu {
         if (current == null) {
           engine.kick(this);
         } else {
+          flush(now); // the policy compares usage: bring the running domain's up to now first
           Preemption p = runQueue.onWake(f, account == null ? null : account.process());
           if (p != Preemption.NONE) {
             requestPreempt(p, now);
