@@ -42,6 +42,10 @@ public final class Cpu {
   long quantumGen;
   long epoch;
   volatile long dispatches;
+  /** The process whose address space this CPU has loaded (null before the first dispatch). */
+  Process loadedProcess;
+  /** Whether the last {@link #dispatchNext} switched address spaces (the engine charges it). */
+  boolean dispatchSwitchedSpace;
 
   final long[] costCount = new long[Cost.values().length];
   final long[] costNs = new long[Cost.values().length];
@@ -250,7 +254,9 @@ public final class Cpu {
 
   /**
    * Picks the next fiber through the scheduler and makes it current with its own account, or goes
-   * idle. Charges (tallies) a scheduler decision and a thread switch.
+   * idle. The engine then charges a scheduler decision, a thread switch and, when the fiber belongs
+   * to another process than the one whose address space is loaded, an address-space switch: a
+   * normal context switch between protection domains pays for it, whatever the IPC mechanism.
    */
   Fiber dispatchNext(long now) {
     flush(now);
@@ -274,6 +280,8 @@ public final class Cpu {
     FiberState.check(f.state, FiberState.RUNNING);
     f.state = FiberState.RUNNING;
     f.hardPreempted = false;
+    dispatchSwitchedSpace = loadedProcess != null && loadedProcess != f.process();
+    loadedProcess = f.process();
     current = f;
     account = f.account();
     category = Category.MECHANISM;
@@ -340,6 +348,7 @@ public final class Cpu {
         }
         machine.trace(now, index, 5, t.id());
         if (f.handoffKeepAccount) {
+          loadedProcess = t.process(); // the mechanism charges its own address-space switch
           FiberState.check(t.state, FiberState.RUNNING);
           t.state = FiberState.RUNNING;
           t.blockReason = null;

@@ -283,6 +283,9 @@ final class RealEngine extends Engine {
           if (f != null) {
             cpu.tallyCost(Cost.SCHED_DECISION, 1, 0);
             cpu.tallyCost(Cost.THREAD_SWITCH, 1, 0);
+            if (cpu.dispatchSwitchedSpace) {
+              cpu.tallyCost(Cost.ADDRESS_SPACE_SWITCH, 1, 0);
+            }
           }
         }
         if (f == null) {

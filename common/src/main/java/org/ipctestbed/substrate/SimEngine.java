@@ -6,7 +6,8 @@ import java.util.PriorityQueue;
  * The simulated engine: discrete events in virtual time, one driver thread for all CPUs (DESIGN.md,
  * "Two engines, one code path").
  *
- * <p>Every CPU is in one of four modes: idle; dispatching (paying {@link Cost#SCHED_DECISION} plus
+ * <p>Every CPU is in one of four modes: idle; dispatching (paying {@link Cost#SCHED_DECISION} plus an
+ * {@link Cost#ADDRESS_SPACE_SWITCH} when the process changes, plus
  * {@link Cost#THREAD_SWITCH} after a scheduler decision); working (its fiber is inside {@code work}
  * or {@code charge} until a known virtual time); or running fiber code, which takes no virtual time.
  * Events are ordered by (time, sequence number), the sequence number being the order in which they
@@ -258,10 +259,14 @@ final class SimEngine extends Engine {
       s.mode = IDLE;
       return;
     }
-    long cost =
-        machine.costModel().ns(Cost.SCHED_DECISION, 1) + machine.costModel().ns(Cost.THREAD_SWITCH, 1);
-    cpu.tallyCost(Cost.SCHED_DECISION, 1, machine.costModel().ns(Cost.SCHED_DECISION, 1));
-    cpu.tallyCost(Cost.THREAD_SWITCH, 1, machine.costModel().ns(Cost.THREAD_SWITCH, 1));
+    CostModel model = machine.costModel();
+    long cost = model.ns(Cost.SCHED_DECISION, 1) + model.ns(Cost.THREAD_SWITCH, 1);
+    cpu.tallyCost(Cost.SCHED_DECISION, 1, model.ns(Cost.SCHED_DECISION, 1));
+    cpu.tallyCost(Cost.THREAD_SWITCH, 1, model.ns(Cost.THREAD_SWITCH, 1));
+    if (cpu.dispatchSwitchedSpace) {
+      cost += model.ns(Cost.ADDRESS_SPACE_SWITCH, 1);
+      cpu.tallyCost(Cost.ADDRESS_SPACE_SWITCH, 1, model.ns(Cost.ADDRESS_SPACE_SWITCH, 1));
+    }
     s.mode = DISPATCHING;
     s.dispatchGen++;
     if (cost == 0) {

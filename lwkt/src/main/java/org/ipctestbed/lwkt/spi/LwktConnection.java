@@ -95,6 +95,7 @@ final class LwktConnection implements Connection {
     if (st != Status.OK) {
       return st;
     }
+    self.charge(Cost.TRAP); // a user process reaches a port only through a system call
     int status = Lwkt.domsg(self, target, m, 0);
     int copied = unload(self, m, reply, status);
     return copied != Status.OK ? copied : status;
@@ -114,6 +115,7 @@ final class LwktConnection implements Connection {
     }
     RpcMsg m = free[--freeCount];
     load(self, m, request);
+    self.charge(Cost.TRAP);
     Lwkt.sendmsg(self, target, m);
     return Status.OK;
   }
@@ -121,6 +123,7 @@ final class LwktConnection implements Connection {
   @Override
   public int receive(Fiber self, IpcMessage completion, boolean wait) {
     bind(self);
+    self.charge(Cost.TRAP);
     LwktMsg got = Lwkt.getport(self, replyPort);
     if (got == null) {
       if (!wait || freeCount == free.length) {

@@ -12,6 +12,7 @@ import org.ipctestbed.lwkt.Lwkt;
 import org.ipctestbed.lwkt.LwktMsg;
 import org.ipctestbed.lwkt.MsgFlags;
 import org.ipctestbed.lwkt.ThreadPort;
+import org.ipctestbed.substrate.Cost;
 import org.ipctestbed.substrate.Fiber;
 import org.ipctestbed.substrate.Machine;
 import org.ipctestbed.substrate.Process;
@@ -25,7 +26,10 @@ import org.ipctestbed.substrate.Process;
  *   <tr><td>{@code export(server, spec, handler)}</td><td>one server thread (daemon fiber of the
  *       server process) per CPU of the placement, owning a {@link ThreadPort}; its loop is
  *       {@code waitport}, run the handler on the message's own request copy, {@code replymsg} with
- *       the handler's status. The handler's CPU time is charged to the server's process (research/
+ *       the handler's status. Client and server are user processes, so each reaches the ports through
+ *       a system call: one {@code TRAP} per call, send and receive on the client side and one per
+ *       reply-and-wait on the server side; the switches to and from the server thread are normal
+ *       dispatches, which pay an address-space switch between the two processes. The handler's CPU time is charged to the server's process (research/
  *       lwkt.md 4: no borrowing).</td></tr>
  *   <tr><td>{@code connect(client, cpu, service)}</td><td>the target is the server thread's port on
  *       the client's CPU if the service is served there, else the port of serving CPU
@@ -122,6 +126,7 @@ public final class LwktIpcSystem implements IpcSystem {
       RpcMsg m = (RpcMsg) Lwkt.waitport(self, port, 0);
       inService[cpu] = m; // no scheduling point since waitport returned: the exit path sees it
       int status = handler.handle(self, m.request, m.reply);
+      self.charge(Cost.TRAP); // the user-level server replies and waits again in one system call
       Lwkt.replymsg(self, m, status);
       inService[cpu] = null;
     }
