@@ -25,7 +25,7 @@ public enum FiberState {
   static void check(FiberState from, FiberState to) {
     boolean ok =
         switch (from) {
-          case NEW -> to == RUNNABLE || to == DONE;
+          case NEW -> to == RUNNABLE || to == BLOCKED || to == DONE; // BLOCKED: spawned parked
           case RUNNABLE -> to == RUNNING || to == DONE;
           case RUNNING -> to == BLOCKED || to == RUNNABLE || to == DONE;
           case BLOCKED -> to == RUNNABLE || to == RUNNING || to == DONE;

@@ -123,7 +123,25 @@ public final class Machine {
     return p;
   }
 
+  Fiber spawnParked(Process p, String name, int cpu, String reason, Fiber.Body body) {
+    Fiber f = create(p, name, cpu, true, body);
+    FiberState.check(f.state, FiberState.BLOCKED);
+    f.state = FiberState.BLOCKED;
+    f.blockReason = reason;
+    return f;
+  }
+
   Fiber spawn(Process p, String name, int cpu, boolean daemon, Fiber.Body body) {
+    Fiber f = create(p, name, cpu, daemon, body);
+    if (running) {
+      f.wake();
+    } else {
+      cpus[cpu].wakeLocal(f);
+    }
+    return f;
+  }
+
+  private Fiber create(Process p, String name, int cpu, boolean daemon, Fiber.Body body) {
     if (cpu < 0 || cpu >= cpus.length) {
       throw new IllegalArgumentException(
           "fiber '" + name + "' of " + p + " bound to CPU " + cpu + ", but this machine has CPUs 0.."
@@ -137,11 +155,6 @@ public final class Machine {
     fibers.add(f);
     if (!daemon) {
       live.incrementAndGet();
-    }
-    if (running) {
-      f.wake();
-    } else {
-      cpus[cpu].wakeLocal(f);
     }
     return f;
   }

@@ -123,6 +123,17 @@ public final class Process {
     return machine.spawn(this, fiberName, cpu, true, body);
   }
 
+  /**
+   * Creates a daemon fiber that starts blocked with {@code reason}, without a wake-up: no run queue
+   * sees it and no scheduling event happens, so creating it in the middle of a borrowed hand-off
+   * leaves the borrowing intact (K42 grows a server's free list of threads at user level, invisibly
+   * to the kernel scheduler, research/k42.md 1.2). Its body starts when it is first handed the CPU
+   * ({@link Fiber#handoff}) or woken; an {@link Fiber#upcall} runs code as it without starting it.
+   */
+  public Fiber spawnParked(String fiberName, int cpu, String reason, Fiber.Body body) {
+    return machine.spawnParked(this, fiberName, cpu, reason, body);
+  }
+
   void addFiber(Fiber f) {
     fibers.add(f);
   }

@@ -130,4 +130,35 @@ class HandoffAccountingTest {
     assertTrue(seen[0]);
     assertTrue(seen[1]);
   }
+
+  @Test
+  void aParkedFiberSpawnedDuringABorrowedHandoffLeavesTheBorrowingIntact() {
+    Machine m = Machine.create(Machines.sim(1).costModel("zero").build());
+    Process server = m.newProcess("server");
+    Process client = m.newProcess("client");
+    Fiber[] c = new Fiber[1];
+    Fiber[] grown = new Fiber[1];
+    boolean[] borrowingAfterSpawn = new boolean[1];
+    Fiber first =
+        server.spawnDaemon("first", 0, self -> {
+          self.block("free list");
+          long epoch = self.cpu().schedulingEpoch();
+          grown[0] = server.spawnParked("grown", 0, "free list", s -> {
+            s.work(10 * US);
+            s.handoff(c[0], true, "free list");
+          });
+          borrowingAfterSpawn[0] = self.cpu().isBorrowing() && self.cpu().schedulingEpoch() == epoch;
+          self.handoff(grown[0], true, "free list"); // starts the parked fiber's body
+        });
+    c[0] = client.spawn("client", 0, self -> {
+      while (first.state() != FiberState.BLOCKED) {
+        self.yieldCpu();
+      }
+      self.handoff(first, true, "in call");
+    });
+    m.run();
+    assertTrue(borrowingAfterSpawn[0]);
+    assertEquals(10 * US, m.ledger().processNs(client, Category.USER), "the grown thread's work is the caller's");
+    assertEquals(FiberState.BLOCKED, grown[0].state());
+  }
 }

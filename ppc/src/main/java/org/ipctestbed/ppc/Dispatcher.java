@@ -266,7 +266,11 @@ public final class Dispatcher {
   private ServerThread newServerThread() {
     ServerThread s = addThread(new ServerThread(kernel, this, threadArray.length));
     serverThreads++;
-    s.fiber = process.process().spawnDaemon("ppc-server-" + CommID.toString(commId) + "-" + s.key, cpuIndex, s::body);
+    // Parked: growing the free list is invisible to the scheduler, as in K42 (a call that grows it
+    // keeps its borrowed domain); the thread starts when first handed the CPU.
+    s.fiber =
+        process.process().spawnParked(
+            "ppc-server-" + CommID.toString(commId) + "-" + s.key, cpuIndex, ServerThread.FREE_LIST, s::body);
     byFiber.put(s.fiber, s);
     return s;
   }
