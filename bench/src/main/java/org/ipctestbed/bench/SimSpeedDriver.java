@@ -1,0 +1,158 @@
+package org.ipctestbed.bench;
+
+import org.ipctestbed.ipc.Connection;
+import org.ipctestbed.ipc.IpcMessage;
+import org.ipctestbed.ipc.IpcProvider;
+import org.ipctestbed.ipc.IpcSystem;
+import org.ipctestbed.ipc.Service;
+import org.ipctestbed.ipc.ServiceSpec;
+import org.ipctestbed.ipc.Status;
+import org.ipctestbed.substrate.Cost;
+import org.ipctestbed.substrate.Fiber;
+import org.ipctestbed.substrate.Machine;
+import org.ipctestbed.substrate.MachineConfig;
+import org.ipctestbed.substrate.Process;
+
+/**
+ * How fast the simulated engine simulates (issue 7, "Simulator speed"): a simulated machine of N
+ * CPUs on which every CPU carries one client doing R synchronous round trips with a server on the
+ * same CPU, so that the simulated work grows linearly with N and the wall time per round trip
+ * should not grow with N.
+ *
+ * <p>Mechanism {@value #SUBSTRATE}: the client charges a {@link Cost#TRAP}, wakes its server and
+ * blocks; the server wakes the client and blocks (two scheduler dispatches per round trip, each paid
+ * by the engine as {@code SCHED_DECISION + THREAD_SWITCH}). Any other name: the provider's
+ * synchronous null call, the service exported on every CPU so that each client is served locally.
+ * The cost model is {@code modern-x86}, so virtual time advances and the event queue orders CPUs.
+ *
+ * <p>{@link #prepare} builds the machine (not timed); {@link Prepared#execute()} runs it and
+ * returns the number of round trips completed, which a caller checks against {@code N * R}.
+ */
+public final class SimSpeedDriver {
+  /** The mechanism name that means the substrate's own wake/block pair. */
+  public static final String SUBSTRATE = "substrate";
+
+  private SimSpeedDriver() {}
+
+  /** A built, not yet run, simulated machine. */
+  public static final class Prepared {
+    private final Machine machine;
+    private final long[] completed;
+    private final long expected;
+
+    Prepared(Machine machine, long[] completed, long expected) {
+      this.machine = machine;
+      this.completed = completed;
+      this.expected = expected;
+    }
+
+    /** Round trips the run should complete ({@code cpus * roundTripsPerCpu}). */
+    public long expected() {
+      return expected;
+    }
+
+    public Machine machine() {
+      return machine;
+    }
+
+    /** Runs the machine; returns the round trips completed with status {@link Status#OK}. */
+    public long execute() {
+      machine.run();
+      long sum = 0;
+      for (long c : completed) {
+        sum += c;
+      }
+      return sum;
+    }
+  }
+
+  /**
+   * A simulated machine of {@code cpus} CPUs, each with a client doing {@code roundTripsPerCpu}
+   * round trips through {@code mechanism} ({@value #SUBSTRATE} or a provider's name).
+   *
+   * @throws IllegalArgumentException for an unknown mechanism (naming the available ones) or bad counts
+   */
+  public static Prepared prepare(String mechanism, int cpus, int roundTripsPerCpu) {
+    if (roundTripsPerCpu < 1) {
+      throw new IllegalArgumentException("round trips per CPU must be >= 1, got " + roundTripsPerCpu);
+    }
+    Machine m =
+        Machine.create(
+            MachineConfig.builder().cpus(cpus).engine("sim").costModel("modern-x86").policy("proportional-share").seed(7).build());
+    long[] completed = new long[cpus];
+    if (SUBSTRATE.equals(mechanism)) {
+      for (int cpu = 0; cpu < cpus; cpu++) {
+        wakeBlockPair(m, cpu, roundTripsPerCpu, completed);
+      }
+    } else {
+      IpcSystem system = IpcProvider.named(mechanism).install(m);
+      int[] all = new int[cpus];
+      for (int i = 0; i < cpus; i++) {
+        all[i] = i;
+      }
+      Service service =
+          system.export(m.newProcess("sim-server"), new ServiceSpec("sim-speed", all, 0), (self, rq, rp) -> Status.OK);
+      Process clients = m.newProcess("sim-clients");
+      for (int cpu = 0; cpu < cpus; cpu++) {
+        Connection conn = system.connect(clients, cpu, service);
+        int slot = cpu;
+        IpcMessage request = new IpcMessage(0);
+        IpcMessage reply = new IpcMessage(0);
+        clients.spawn(
+            "client-" + cpu,
+            cpu,
+            self -> {
+              for (int i = 0; i < roundTripsPerCpu; i++) {
+                if (conn.call(self, request, reply) == Status.OK) {
+                  completed[slot]++;
+                }
+              }
+            });
+      }
+    }
+    return new Prepared(m, completed, (long) cpus * roundTripsPerCpu);
+  }
+
+  private static final class Pair {
+    long request;
+    long response;
+    Fiber client;
+    Fiber server;
+  }
+
+  private static void wakeBlockPair(Machine m, int cpu, int roundTrips, long[] completed) {
+    Pair p = new Pair();
+    Process server = m.newProcess("server-" + cpu);
+    Process client = m.newProcess("client-" + cpu);
+    p.server =
+        server.spawnDaemon(
+            "server-" + cpu,
+            cpu,
+            self -> {
+              long served = 0;
+              while (true) {
+                while (p.request == served) {
+                  self.block("waiting for a request");
+                }
+                served = p.request;
+                p.response = served;
+                p.client.wake();
+              }
+            });
+    p.client =
+        client.spawn(
+            "client-" + cpu,
+            cpu,
+            self -> {
+              for (int i = 0; i < roundTrips; i++) {
+                self.charge(Cost.TRAP);
+                long r = ++p.request;
+                p.server.wake();
+                while (p.response != r) {
+                  self.block("waiting for the reply");
+                }
+                completed[cpu]++;
+              }
+            });
+  }
+}
