@@ -1,5 +1,7 @@
 package org.ipctestbed.bench;
 
+import java.lang.management.ManagementFactory;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.locks.LockSupport;
 import org.ipctestbed.ipc.Status;
 import org.ipctestbed.substrate.Fiber;
@@ -48,6 +50,9 @@ public final class BatchRig {
     Operation install(Machine machine, Process clientProcess);
   }
 
+  /** Longest a batch may take before the rig reports the mechanism as stuck. */
+  static final long BATCH_TIMEOUT_NS = 60_000_000_000L;
+
   /** The watchdog and time limit of a rig's machine: it may sit idle between iterations for long. */
   static final long FOREVER_NS = 7L * 24 * 3600 * 1_000_000_000L;
 
@@ -55,6 +60,9 @@ public final class BatchRig {
   private final int batchSize;
   private final Fiber client;
   private final Thread runner;
+  private final AtomicLongArray carrierIds;
+  private static final com.sun.management.ThreadMXBean THREADS =
+      (com.sun.management.ThreadMXBean) ManagementFactory.getThreadMXBean();
 
   private volatile long triggered;
   private volatile long completed;
@@ -94,6 +102,22 @@ public final class BatchRig {
     Process clientProcess = machine.newProcess("bench-client");
     Operation op = setup.install(machine, clientProcess);
     this.client = clientProcess.spawn("bench-client", clientCpu, self -> clientLoop(self, op));
+    // One probe fiber per CPU learns which carrier thread runs that CPU, then blocks for good: the
+    // allocation on those threads is the allocation of every fiber's code, the hot path included.
+    this.carrierIds = new AtomicLongArray(machine.cpuCount());
+    Process probes = machine.newProcess("bench-carrier-probe");
+    for (int cpu = 0; cpu < machine.cpuCount(); cpu++) {
+      int slot = cpu;
+      probes.spawnDaemon(
+          "carrier-probe-" + cpu,
+          cpu,
+          self -> {
+            carrierIds.set(slot, Thread.currentThread().threadId());
+            while (true) {
+              self.block("carrier probe: nothing to do");
+            }
+          });
+    }
     this.runner = new Thread(this::runMachine, "bench-machine");
     this.runner.setDaemon(true);
   }
@@ -154,8 +178,10 @@ public final class BatchRig {
   /**
    * Triggers one batch and waits until the client has performed it.
    *
-   * @throws IllegalStateException if the machine failed, or an operation returned a status other
-   *     than {@link Status#OK} (named), since a benchmark of failing calls measures nothing
+   * @throws IllegalStateException if the machine failed, the batch took longer than {@value
+   *     #BATCH_TIMEOUT_NS} ns (a stuck mechanism: the client's state is named), or an operation
+   *     returned a status other than {@link Status#OK} (named), since a benchmark of failing calls
+   *     measures nothing
    */
   public void runBatch() {
     Thread me = Thread.currentThread();
@@ -163,16 +189,40 @@ public final class BatchRig {
     long target = triggered + 1;
     triggered = target;
     client.wake();
+    long deadline = System.nanoTime() + BATCH_TIMEOUT_NS;
     while (completed != target) {
       if (failure != null) {
         throw new IllegalStateException("the benchmark machine failed: " + failure, failure);
       }
-      LockSupport.park(this);
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        throw new IllegalStateException(
+            "a batch of " + batchSize + " operations did not complete within " + BATCH_TIMEOUT_NS / 1_000_000_000L
+                + " s; " + client.describe());
+      }
+      LockSupport.parkNanos(this, left);
     }
     if (errors != 0) {
       throw new IllegalStateException(
           errors + " operation(s) failed, the last with " + Status.name(lastError));
     }
+  }
+
+  /**
+   * Bytes allocated so far by the carrier threads of the machine's CPUs (HotSpot's per-thread
+   * allocation counter); the difference across a batch divided by its size is the hot path's
+   * allocation per operation, free of the benchmark harness's own. Call from the benchmark thread.
+   */
+  public long carrierAllocatedBytes() {
+    long sum = 0;
+    for (int i = 0; i < carrierIds.length(); i++) {
+      long id = carrierIds.get(i); // 0 while the CPU's probe has not run yet
+      long bytes = id == 0 ? -1 : THREADS.getThreadAllocatedBytes(id);
+      if (bytes > 0) {
+        sum += bytes;
+      }
+    }
+    return sum;
   }
 
   /** Operations performed so far; exact after {@link #runBatch()} or {@link #stop()} returned. */

@@ -92,8 +92,8 @@ public final class BenchMain {
       Measurement m = BenchSuite.run(c, config, verbose, log::println);
       measurements.add(m);
       if (m.isOk()) {
-        log.printf(Locale.ROOT, "[%2d/%d] %-28s %12.2f %-6s %10s B/op%n", i, cases.size(), c.id(), m.score(), m.unit(),
-            Double.isNaN(m.allocBytesPerOp()) ? "-" : String.format(Locale.ROOT, "%.3f", m.allocBytesPerOp()));
+        log.printf(Locale.ROOT, "[%2d/%d] %-28s %12.2f %-6s %10s B/op (hot path %s)%n", i, cases.size(), c.id(), m.score(),
+            m.unit(), bytes(m.allocBytesPerOp()), bytes(m.carrierBytesPerOp()));
       } else {
         log.printf(Locale.ROOT, "[%2d/%d] %-28s %s: %s%n", i, cases.size(), c.id(), m.outcome(), m.note());
       }
@@ -127,10 +127,11 @@ public final class BenchMain {
   /** The ratio table, the simulator's speed and the targets. */
   static void printReport(PrintStream log, Targets.Evaluation eval) {
     log.println();
-    log.printf(Locale.ROOT, "%-28s %12s  %-20s %12s %10s %8s%n", "benchmark", "ns/op", "baseline", "baseline ns", "ratio", "B/op");
+    log.printf(Locale.ROOT, "%-28s %12s  %-20s %12s %10s %9s %9s%n", "benchmark", "ns/op", "baseline", "baseline ns",
+        "ratio", "hot B/op", "jvm B/op");
     for (Targets.Ratio r : eval.ratios()) {
-      log.printf(Locale.ROOT, "%-28s %12.2f  %-20s %12.2f %9.3fx %8.3f%n", r.caseId(), r.nsPerOp(), r.baselineId(),
-          r.baselineNsPerOp(), r.ratio(), r.allocBytesPerOp());
+      log.printf(Locale.ROOT, "%-28s %12.2f  %-20s %12.2f %9.3fx %9.3f %9.3f%n", r.caseId(), r.nsPerOp(), r.baselineId(),
+          r.baselineNsPerOp(), r.ratio(), r.carrierBytesPerOp(), r.allocBytesPerOp());
     }
     if (!eval.simSpeeds().isEmpty()) {
       log.println();
@@ -145,6 +146,10 @@ public final class BenchMain {
       log.printf(Locale.ROOT, "%-58s %-22s %12s %10s  %s%n", k.target(), k.caseId(), fmt(k.measured(), k.unit()),
           (k.atMost() ? "<= " : ">= ") + fmt(k.limit(), k.unit()), k.verdict());
     }
+  }
+
+  private static String bytes(double v) {
+    return Double.isNaN(v) ? "-" : String.format(Locale.ROOT, "%.3f", v);
   }
 
   private static String fmt(double v, String unit) {

@@ -143,9 +143,17 @@ public final class BenchSuite {
       }
       RunResult r = results.iterator().next();
       Result<?> primary = r.getPrimaryResult();
-      Result<?> alloc = r.getSecondaryResults().get("gc.alloc.rate.norm");
+      Map<String, Result> secondary = r.getSecondaryResults();
+      Result<?> alloc = secondary.get("gc.alloc.rate.norm");
+      Result<?> carrierBytes = secondary.get(CarrierAllocation.BYTES);
+      Result<?> carrierOps = secondary.get(CarrierAllocation.OPS);
+      double carrier =
+          carrierBytes == null || carrierOps == null || carrierOps.getScore() == 0
+              ? Double.NaN
+              : carrierBytes.getScore() / carrierOps.getScore();
       return Measurement.ok(
-          c, primary.getScore(), primary.getScoreError(), primary.getScoreUnit(), alloc == null ? Double.NaN : alloc.getScore());
+          c, primary.getScore(), primary.getScoreError(), primary.getScoreUnit(),
+          alloc == null ? Double.NaN : alloc.getScore(), carrier);
     } catch (RunnerException | RuntimeException e) {
       Throwable t = e;
       while (t.getCause() != null) {

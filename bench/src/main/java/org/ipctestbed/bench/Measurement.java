@@ -10,21 +10,25 @@ package org.ipctestbed.bench;
  * @param score mean time per operation in {@code unit} (NaN unless ok)
  * @param error JMH's score error (NaN when it has none, e.g. a single iteration)
  * @param unit JMH's unit, e.g. {@code ns/op}
- * @param allocBytesPerOp {@code gc.alloc.rate.norm} in B/op (NaN when not profiled)
+ * @param allocBytesPerOp {@code gc.alloc.rate.norm} in B/op: the whole JVM, harness included (NaN
+ *     when not profiled)
+ * @param carrierBytesPerOp bytes the machine's carrier threads allocated per operation ({@link
+ *     CarrierAllocation}; NaN for benchmarks without a machine)
  * @param note the reason for a skip or failure, or empty
  */
 public record Measurement(
-    BenchCase benchCase, String outcome, double score, double error, String unit, double allocBytesPerOp, String note) {
+    BenchCase benchCase, String outcome, double score, double error, String unit, double allocBytesPerOp, double carrierBytesPerOp,
+    String note) {
   public static final String OK = "ok";
   public static final String SKIPPED = "skipped";
   public static final String FAILED = "failed";
 
-  public static Measurement ok(BenchCase c, double score, double error, String unit, double alloc) {
-    return new Measurement(c, OK, score, error, unit, alloc, "");
+  public static Measurement ok(BenchCase c, double score, double error, String unit, double alloc, double carrierAlloc) {
+    return new Measurement(c, OK, score, error, unit, alloc, carrierAlloc, "");
   }
 
   public static Measurement notRun(BenchCase c, String outcome, String note) {
-    return new Measurement(c, outcome, Double.NaN, Double.NaN, "", Double.NaN, note);
+    return new Measurement(c, outcome, Double.NaN, Double.NaN, "", Double.NaN, Double.NaN, note);
   }
 
   public boolean isOk() {

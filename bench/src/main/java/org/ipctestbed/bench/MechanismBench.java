@@ -48,8 +48,8 @@ public class MechanismBench {
 
   @Benchmark
   @OperationsPerInvocation(SubstrateBench.BATCH)
-  public void operation() {
-    rig.runBatch();
+  public void operation(CarrierAllocation alloc) {
+    alloc.measureBatch(rig);
   }
 
   @TearDown(Level.Trial)

@@ -73,7 +73,10 @@ public final class ResultsWriter {
       BenchCase c = m.benchCase();
       row(sb, c, "time_per_op", m.score(), m.error(), m.unit(), "", m.outcome(), m.note());
       if (!Double.isNaN(m.allocBytesPerOp())) {
-        row(sb, c, "alloc_per_op", m.allocBytesPerOp(), Double.NaN, "B/op", "", m.outcome(), "");
+        row(sb, c, "alloc_per_op", m.allocBytesPerOp(), Double.NaN, "B/op", "", m.outcome(), "gc.alloc.rate.norm");
+      }
+      if (!Double.isNaN(m.carrierBytesPerOp())) {
+        row(sb, c, "carrier_alloc_per_op", m.carrierBytesPerOp(), Double.NaN, "B/op", "", m.outcome(), "machine carriers");
       }
       Targets.Ratio r = ratios.get(c.id());
       if (r != null) {
@@ -143,6 +146,7 @@ public final class ResultsWriter {
       o.put("scoreError", m.error());
       o.put("unit", m.unit());
       o.put("allocBytesPerOp", m.allocBytesPerOp());
+      o.put("carrierBytesPerOp", m.carrierBytesPerOp());
       o.put("note", m.note());
       ms.add(o);
     }
@@ -151,7 +155,8 @@ public final class ResultsWriter {
     for (Targets.Ratio r : eval.ratios()) {
       rs.add(
           map("case", r.caseId(), "baseline", r.baselineId(), "nsPerOp", r.nsPerOp(), "baselineNsPerOp", r.baselineNsPerOp(),
-              "ratio", r.ratio(), "allocBytesPerOp", r.allocBytesPerOp()));
+              "ratio", r.ratio(), "allocBytesPerOp", r.allocBytesPerOp(),
+              "carrierBytesPerOp", r.carrierBytesPerOp()));
     }
     root.put("ratios", rs);
     List<Object> ss = new ArrayList<>();

@@ -47,8 +47,8 @@ public class SubstrateBench {
 
   @Benchmark
   @OperationsPerInvocation(BATCH)
-  public void roundTrip() {
-    rig.runBatch();
+  public void roundTrip(CarrierAllocation alloc) {
+    alloc.measureBatch(rig);
   }
 
   @TearDown(Level.Trial)

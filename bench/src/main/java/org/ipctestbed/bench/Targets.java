@@ -18,9 +18,11 @@ import java.util.Map;
  *   <li>PPC same-CPU null call at most 0.25x a continuation round trip;
  *   <li>LWKT same-CPU {@code domsg} (the SPI call) at most 2.5x a continuation round trip;
  *   <li>PPC and LWKT cross-CPU null calls at most 3x the SPSC ping-pong;
- *   <li>0 bytes allocated per operation on every mechanism and substrate benchmark: met when JMH's
- *       {@code gc.alloc.rate.norm} is below {@value #ZERO_ALLOC_BYTES} B/op, i.e. rounds to 0 (JMH's
- *       own per-invocation bookkeeping, divided by a batch of 10,000, is not exactly 0);
+ *   <li>0 bytes allocated per operation on every mechanism and substrate benchmark: met when the
+ *       machine's carrier threads allocated below {@value #ZERO_ALLOC_BYTES} B/op, i.e. a value that
+ *       rounds to 0 ({@link CarrierAllocation}; JMH's {@code gc.alloc.rate.norm}, which also counts
+ *       the harness's per-iteration allocation, is reported beside it and used only when the
+ *       carrier figure is missing);
  *   <li>the simulated engine at least {@value #SIM_MIN_ROUND_TRIPS_PER_S} round trips per second at
  *       every CPU count, and wall time growing no faster than linearly with simulated CPUs: the
  *       exponent b of a least-squares fit {@code wall ~ cpus^b} (same work per CPU) at most {@value
@@ -37,7 +39,14 @@ public final class Targets {
   private Targets() {}
 
   /** A benchmark as a multiple of its baseline. */
-  public record Ratio(String caseId, String baselineId, double nsPerOp, double baselineNsPerOp, double ratio, double allocBytesPerOp) {}
+  public record Ratio(
+      String caseId, String baselineId, double nsPerOp, double baselineNsPerOp, double ratio, double allocBytesPerOp,
+      double carrierBytesPerOp) {
+    /** The allocation the zero-bytes target judges: the carriers', else JMH's. */
+    public double hotPathBytesPerOp() {
+      return Double.isNaN(carrierBytesPerOp) ? allocBytesPerOp : carrierBytesPerOp;
+    }
+  }
 
   /** Simulator speed at one CPU count. */
   public record SimSpeed(String mechanism, int cpus, double wallMs, double roundTripsPerSecond) {}
@@ -90,14 +99,15 @@ public final class Targets {
       }
       Measurement b = byId.get(base);
       double baseNs = b != null && b.isOk() ? b.nsPerOp() : Double.NaN;
-      ratios.add(new Ratio(m.benchCase().id(), base, m.nsPerOp(), baseNs, m.nsPerOp() / baseNs, m.allocBytesPerOp()));
+      ratios.add(new Ratio(m.benchCase().id(), base, m.nsPerOp(), baseNs, m.nsPerOp() / baseNs, m.allocBytesPerOp(),
+          m.carrierBytesPerOp()));
     }
     ratioTarget(checks, ratios, "ppc.call-same.0", "PPC same-CPU null call <= 0.25x continuation round trip", 0.25);
     ratioTarget(checks, ratios, "lwkt.call-same.0", "LWKT same-CPU domsg <= 2.5x continuation round trip", 2.5);
     ratioTarget(checks, ratios, "ppc.call-cross.0", "PPC cross-CPU call <= 3x SPSC ping-pong", 3.0);
     ratioTarget(checks, ratios, "lwkt.call-cross.0", "LWKT cross-CPU domsg <= 3x SPSC ping-pong", 3.0);
     for (Ratio r : ratios) {
-      checks.add(Check.of("0 B/op on the hot path", r.caseId(), r.allocBytesPerOp(), "B/op", ZERO_ALLOC_BYTES, true));
+      checks.add(Check.of("0 B/op on the hot path", r.caseId(), r.hotPathBytesPerOp(), "B/op", ZERO_ALLOC_BYTES, true));
     }
     List<SimSpeed> sims = new ArrayList<>();
     Map<String, List<SimSpeed>> simByMechanism = new LinkedHashMap<>();

@@ -76,6 +76,24 @@ class BatchRigTest {
     assertEquals(K, rig.operations());
   }
 
+  /** Where an allocating operation puts its arrays, so that they escape. */
+  static volatile byte[] sink;
+
+  @Test
+  void carrierAllocationCountsWhatTheOperationsAllocate() {
+    BatchRig rig =
+        BatchRig.create(1, IdlePolicy.SPIN_THEN_PARK, 0, K, (machine, client) -> self -> {
+          sink = new byte[1024];
+          return Status.OK;
+        }).start();
+    rig.runBatch(); // the carrier probe has run by now
+    long before = rig.carrierAllocatedBytes();
+    rig.runBatch();
+    long delta = rig.carrierAllocatedBytes() - before;
+    rig.stop();
+    assertTrue(delta >= K * 1024L, "carriers allocated " + delta + " bytes for " + K + " arrays of 1 KiB");
+  }
+
   @Test
   void rejectsAnEmptyBatch() {
     assertThrows(

@@ -24,15 +24,15 @@ class TargetsTest {
 
   static List<Measurement> sample() {
     return List.of(
-        Measurement.ok(baseline("coroutine"), 100, 1, "ns/op", 0),
-        Measurement.ok(baseline("spsc"), 200, 1, "ns/op", 0),
-        Measurement.ok(mech("ppc", "call-same", 0), 20, 1, "ns/op", 0.001),
-        Measurement.ok(mech("lwkt", "call-same", 0), 300, 1, "ns/op", 0),
-        Measurement.ok(mech("ppc", "call-cross", 0), 500, 1, "ns/op", 24),
+        Measurement.ok(baseline("coroutine"), 100, 1, "ns/op", 0, 0),
+        Measurement.ok(baseline("spsc"), 200, 1, "ns/op", 0, 0),
+        Measurement.ok(mech("ppc", "call-same", 0), 20, 1, "ns/op", 0.001, 0.001),
+        Measurement.ok(mech("lwkt", "call-same", 0), 300, 1, "ns/op", 0.9, 0),
+        Measurement.ok(mech("ppc", "call-cross", 0), 500, 1, "ns/op", 24, 24),
         Measurement.notRun(mech("ppc", "send-same", 64), Measurement.SKIPPED, "EMSGSIZE"),
-        Measurement.ok(sim("substrate", 1), 1, 0, "ms/op", Double.NaN),
-        Measurement.ok(sim("substrate", 16), 16, 0, "ms/op", Double.NaN),
-        Measurement.ok(sim("substrate", 256), 256, 0, "ms/op", Double.NaN));
+        Measurement.ok(sim("substrate", 1), 1, 0, "ms/op", Double.NaN, Double.NaN),
+        Measurement.ok(sim("substrate", 16), 16, 0, "ms/op", Double.NaN, Double.NaN),
+        Measurement.ok(sim("substrate", 256), 256, 0, "ms/op", Double.NaN, Double.NaN));
   }
 
   static Targets.Check check(Targets.Evaluation e, String target, String caseId) {
@@ -71,6 +71,12 @@ class TargetsTest {
   }
 
   @Test
+  void theZeroBytesTargetJudgesTheCarriersNotTheHarness() {
+    Targets.Evaluation e = Targets.evaluate(sample());
+    assertEquals("met", check(e, "0 B/op", "lwkt.call-same.0").verdict(), "0.9 B/op of JMH's own, 0 on the carriers");
+  }
+
+  @Test
   void simulatorSpeedIsRoundTripsOverWallTime() {
     Targets.Evaluation e = Targets.evaluate(sample());
     Targets.SimSpeed one = e.simSpeeds().get(0);
@@ -83,8 +89,8 @@ class TargetsTest {
     assertEquals(1.0, check(Targets.evaluate(sample()), "sim wall time", "sim.substrate").measured(), 1e-9);
     List<Measurement> quadratic =
         List.of(
-            Measurement.ok(sim("x", 1), 1, 0, "ms/op", Double.NaN),
-            Measurement.ok(sim("x", 16), 256, 0, "ms/op", Double.NaN));
+            Measurement.ok(sim("x", 1), 1, 0, "ms/op", Double.NaN, Double.NaN),
+            Measurement.ok(sim("x", 16), 256, 0, "ms/op", Double.NaN, Double.NaN));
     Targets.Check c = check(Targets.evaluate(quadratic), "sim wall time", "sim.x");
     assertEquals(2.0, c.measured(), 1e-9);
     assertEquals("MISSED", c.verdict());
