@@ -101,7 +101,6 @@ public final class BatchRig {
     this.batchSize = batchSize;
     Process clientProcess = machine.newProcess("bench-client");
     Operation op = setup.install(machine, clientProcess);
-    this.client = clientProcess.spawn("bench-client", clientCpu, self -> clientLoop(self, op));
     // One probe fiber per CPU learns which carrier thread runs that CPU, then blocks for good: the
     // allocation on those threads is the allocation of every fiber's code, the hot path included.
     this.carrierIds = new AtomicLongArray(machine.cpuCount());
@@ -118,6 +117,7 @@ public final class BatchRig {
             }
           });
     }
+    this.client = clientProcess.spawn("bench-client", clientCpu, self -> clientLoop(self, op));
     this.runner = new Thread(this::runMachine, "bench-machine");
     this.runner.setDaemon(true);
   }
@@ -160,9 +160,25 @@ public final class BatchRig {
     }
   }
 
-  /** Starts the machine's carriers in the background. */
+  /**
+   * Starts the machine's carriers in the background and waits until every CPU's carrier is known.
+   *
+   * @throws IllegalStateException if the machine failed or a carrier did not show up within 10 s
+   */
   public BatchRig start() {
     runner.start();
+    long deadline = System.nanoTime() + 10_000_000_000L;
+    for (int i = 0; i < carrierIds.length(); i++) {
+      while (carrierIds.get(i) == 0) {
+        if (failure != null) {
+          throw new IllegalStateException("the benchmark machine failed: " + failure, failure);
+        }
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("CPU " + i + " of the benchmark machine did not run its probe within 10 s");
+        }
+        LockSupport.parkNanos(100_000);
+      }
+    }
     return this;
   }
 

@@ -195,7 +195,12 @@ public final class BenchMain {
     c.put("batchOperations", SubstrateBench.BATCH);
     c.put("simRoundTripsPerCpu", SimSpeedBench.ROUND_TRIPS_PER_CPU);
     c.put("simCostModel", "modern-x86");
-    c.put("providers", providers.stream().map(IpcProvider::name).toList());
+    Map<String, Object> found = new LinkedHashMap<>();
+    for (IpcProvider p : providers) {
+      java.security.CodeSource src = p.getClass().getProtectionDomain().getCodeSource();
+      found.put(p.name(), src == null ? "?" : src.getLocation().toString());
+    }
+    c.put("providers", found); // name -> where its code came from (a jar, or the shaded benchmarks.jar)
     c.put("notes", notes);
     c.put("wallSeconds", wallS);
     m.put("config", c);

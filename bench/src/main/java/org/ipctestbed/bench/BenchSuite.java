@@ -105,6 +105,7 @@ public final class BenchSuite {
     }
     List<String> sims = new ArrayList<>();
     sims.add(SimSpeedDriver.SUBSTRATE);
+    sims.add(SimSpeedDriver.SUBSTRATE_HANDOFF);
     providers.forEach(p -> sims.add(p.name()));
     for (String m : sims) {
       for (int cpus : SIM_CPUS) {

@@ -22,7 +22,7 @@ import org.openjdk.jmh.annotations.State;
 @State(Scope.Thread)
 public class SimSpeedBench {
   /** Round trips each simulated CPU's client performs per run. */
-  public static final int ROUND_TRIPS_PER_CPU = 2_000;
+  public static final int ROUND_TRIPS_PER_CPU = 500;
 
   /** {@value SimSpeedDriver#SUBSTRATE} or a provider's name. */
   @Param({SimSpeedDriver.SUBSTRATE})

@@ -21,7 +21,10 @@ import org.ipctestbed.substrate.Process;
  *
  * <p>Mechanism {@value #SUBSTRATE}: the client charges a {@link Cost#TRAP}, wakes its server and
  * blocks; the server wakes the client and blocks (two scheduler dispatches per round trip, each paid
- * by the engine as {@code SCHED_DECISION + THREAD_SWITCH}). Any other name: the provider's
+ * by the engine as {@code SCHED_DECISION + THREAD_SWITCH}). Mechanism {@value #SUBSTRATE_HANDOFF}:
+ * the client charges a {@link Cost#TRAP} and hands the CPU to its server keeping the account, the
+ * server hands it back (no scheduler decision: the fewest events a synchronous round trip can cost
+ * the engine, an upper bound on its speed). Any other name: the provider's
  * synchronous null call, the service exported on every CPU so that each client is served locally.
  * The cost model is {@code modern-x86}, so virtual time advances and the event queue orders CPUs.
  *
@@ -31,6 +34,9 @@ import org.ipctestbed.substrate.Process;
 public final class SimSpeedDriver {
   /** The mechanism name that means the substrate's own wake/block pair. */
   public static final String SUBSTRATE = "substrate";
+
+  /** The mechanism name that means the substrate's hand-off pair (K42's borrowed domain). */
+  public static final String SUBSTRATE_HANDOFF = "substrate-handoff";
 
   private SimSpeedDriver() {}
 
@@ -83,6 +89,10 @@ public final class SimSpeedDriver {
     if (SUBSTRATE.equals(mechanism)) {
       for (int cpu = 0; cpu < cpus; cpu++) {
         wakeBlockPair(m, cpu, roundTripsPerCpu, completed);
+      }
+    } else if (SUBSTRATE_HANDOFF.equals(mechanism)) {
+      for (int cpu = 0; cpu < cpus; cpu++) {
+        handoffPair(m, cpu, roundTripsPerCpu, completed);
       }
     } else {
       IpcSystem system = IpcProvider.named(mechanism).install(m);
@@ -154,5 +164,38 @@ public final class SimSpeedDriver {
                 completed[cpu]++;
               }
             });
+  }
+
+  private static void handoffPair(Machine m, int cpu, int roundTrips, long[] completed) {
+    Pair p = new Pair();
+    p.server =
+        m.newProcess("server-" + cpu)
+            .spawnDaemon(
+                "server-" + cpu,
+                cpu,
+                self -> {
+                  while (p.client == null || p.request == p.response) {
+                    self.block("waiting for the first hand-off");
+                  }
+                  while (true) {
+                    p.response = p.request;
+                    self.handoff(p.client, true, "waiting for a hand-off");
+                  }
+                });
+    p.client =
+        m.newProcess("client-" + cpu)
+            .spawn(
+                "client-" + cpu,
+                cpu,
+                self -> {
+                  for (int i = 0; i < roundTrips; i++) {
+                    self.charge(Cost.TRAP);
+                    long r = ++p.request;
+                    self.handoff(p.server, true, "in call (hand-off)");
+                    if (p.response == r) {
+                      completed[cpu]++;
+                    }
+                  }
+                });
   }
 }

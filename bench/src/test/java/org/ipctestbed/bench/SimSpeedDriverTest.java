@@ -17,6 +17,13 @@ class SimSpeedDriverTest {
     assertEquals(cpus * 50L, p.execute());
   }
 
+  @ParameterizedTest
+  @ValueSource(ints = {1, 16})
+  void handOffPairsCompleteEveryRoundTripOnEveryCpu(int cpus) {
+    SimSpeedDriver.Prepared p = SimSpeedDriver.prepare(SimSpeedDriver.SUBSTRATE_HANDOFF, cpus, 50);
+    assertEquals(cpus * 50L, p.execute());
+  }
+
   @Test
   void aProviderFoundThroughTheSpiCompletesEveryCall() {
     SimSpeedDriver.Prepared p = SimSpeedDriver.prepare("test-direct", 4, 25);
