@@ -130,58 +130,56 @@ public final class SimSpeedDriver {
     Fiber server;
   }
 
-  private static void wakeBlockPair(Machine m, int cpu, int roundTrips, long[] completed) {
-    Pair p = new Pair();
-    Process server = m.newProcess("server-" + cpu);
-    Process client = m.newProcess("client-" + cpu);
-    p.server =
-        server.spawnDaemon(
-            "server-" + cpu,
-            cpu,
-            self -> {
-              long served = 0;
-              while (true) {
-                while (p.request == served) {
-                  self.block("waiting for a request");
-                }
-                served = p.request;
-                p.response = served;
-                p.client.wake();
-              }
-            });
-    p.client =
-        client.spawn(
-            "client-" + cpu,
-            cpu,
-            self -> {
-              for (int i = 0; i < roundTrips; i++) {
-                self.charge(Cost.TRAP);
-                long r = ++p.request;
-                p.server.wake();
-                while (p.response != r) {
-                  self.block("waiting for the reply");
-                }
-                completed[cpu]++;
-              }
-            });
+  /** One side of a pair's protocol. */
+  @FunctionalInterface
+  private interface Side {
+    void run(Fiber self, Pair p);
   }
 
+  /** Server wakes the client and blocks; the client wakes the server and blocks. */
+  private static void wakeBlockPair(Machine m, int cpu, int roundTrips, long[] completed) {
+    pair(m, cpu, roundTrips, completed,
+        (self, p) -> {
+          long served = 0;
+          while (true) {
+            while (p.request == served) {
+              self.block("waiting for a request");
+            }
+            served = p.request;
+            p.response = served;
+            p.client.wake();
+          }
+        },
+        (self, p) -> {
+          p.server.wake();
+          while (p.response != p.request) {
+            self.block("waiting for the reply");
+          }
+        });
+  }
+
+  /** Client and server hand the CPU to each other keeping the account. */
   private static void handoffPair(Machine m, int cpu, int roundTrips, long[] completed) {
+    pair(m, cpu, roundTrips, completed,
+        (self, p) -> {
+          while (p.client == null || p.request == p.response) {
+            self.block("waiting for the first hand-off");
+          }
+          while (true) {
+            p.response = p.request;
+            self.handoff(p.client, true, "waiting for a hand-off");
+          }
+        },
+        (self, p) -> self.handoff(p.server, true, "in call (hand-off)"));
+  }
+
+  /**
+   * A server (daemon) and a client of their own processes on {@code cpu}; each of the client's round
+   * trips charges a {@link Cost#TRAP}, posts a request and runs {@code awaitReply}.
+   */
+  private static void pair(Machine m, int cpu, int roundTrips, long[] completed, Side server, Side awaitReply) {
     Pair p = new Pair();
-    p.server =
-        m.newProcess("server-" + cpu)
-            .spawnDaemon(
-                "server-" + cpu,
-                cpu,
-                self -> {
-                  while (p.client == null || p.request == p.response) {
-                    self.block("waiting for the first hand-off");
-                  }
-                  while (true) {
-                    p.response = p.request;
-                    self.handoff(p.client, true, "waiting for a hand-off");
-                  }
-                });
+    p.server = m.newProcess("server-" + cpu).spawnDaemon("server-" + cpu, cpu, self -> server.run(self, p));
     p.client =
         m.newProcess("client-" + cpu)
             .spawn(
@@ -191,7 +189,7 @@ public final class SimSpeedDriver {
                   for (int i = 0; i < roundTrips; i++) {
                     self.charge(Cost.TRAP);
                     long r = ++p.request;
-                    self.handoff(p.server, true, "in call (hand-off)");
+                    awaitReply.run(self, p);
                     if (p.response == r) {
                       completed[cpu]++;
                     }
