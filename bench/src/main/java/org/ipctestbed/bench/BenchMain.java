@@ -26,7 +26,7 @@ import org.openjdk.jmh.util.Version;
  * <p>Options: {@code --quick} (1 fork, 2+3 iterations of 300 ms; a few minutes), {@code --out DIR}
  * (default {@code results/bench} under the testbed's home, the {@code testbed.home} property or the
  * working directory), {@code --only REGEX} (cases whose id matches), {@code --verbose} (JMH's own
- * output), {@code --list}. Exit status 0 when every case ran, 1 when one failed, 2 on bad usage.
+ * output), {@code --jfr} (a Flight Recorder profile per case under {@code DIR/jfr/}), {@code --list}. Exit status 0 when every case ran, 1 when one failed, 2 on bad usage.
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -39,15 +39,17 @@ public final class BenchMain {
     Pattern only = null;
     boolean verbose = false;
     boolean list = false;
+    boolean jfr = false;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--quick" -> config = BenchSuite.Config.QUICK;
         case "--verbose" -> verbose = true;
         case "--list" -> list = true;
+        case "--jfr" -> jfr = true;
         case "--out" -> out = Paths.get(value(args, ++i, "--out"));
         case "--only" -> only = Pattern.compile(value(args, ++i, "--only"));
         case "-h", "--help" -> {
-          System.out.println("usage: bench [--quick] [--out DIR] [--only REGEX] [--verbose] [--list]");
+          System.out.println("usage: bench [--quick] [--out DIR] [--only REGEX] [--verbose] [--jfr] [--list]");
           return;
         }
         default -> usage("unknown option '" + args[i] + "'");
@@ -89,7 +91,7 @@ public final class BenchMain {
     int i = 0;
     for (BenchCase c : cases) {
       i++;
-      Measurement m = BenchSuite.run(c, config, verbose, log::println);
+      Measurement m = BenchSuite.run(c, config, verbose, jfr ? out.resolve("jfr") : null, log::println);
       measurements.add(m);
       if (m.isOk()) {
         log.printf(Locale.ROOT, "[%2d/%d] %-28s %12.2f %-6s %10s B/op (hot path %s)%n", i, cases.size(), c.id(), m.score(),
@@ -120,7 +122,7 @@ public final class BenchMain {
   }
 
   private static void usage(String problem) {
-    System.err.println("bench: " + problem + "\nusage: bench [--quick] [--out DIR] [--only REGEX] [--verbose] [--list]");
+    System.err.println("bench: " + problem + "\nusage: bench [--quick] [--out DIR] [--only REGEX] [--verbose] [--jfr] [--list]");
     System.exit(2);
   }
 

@@ -124,6 +124,14 @@ public final class BenchSuite {
 
   /** Runs {@code c} in JMH with {@code config} and the gc profiler; never throws for a failed case. */
   public static Measurement run(BenchCase c, Config config, boolean verbose, Consumer<String> log) {
+    return run(c, config, verbose, null, log);
+  }
+
+  /**
+   * Like {@link #run(BenchCase, Config, boolean, Consumer)}, also recording a Java Flight Recorder
+   * profile of every fork under {@code jfrDir} (JMH's {@code jfr} profiler) unless it is null.
+   */
+  public static Measurement run(BenchCase c, Config config, boolean verbose, java.nio.file.Path jfrDir, Consumer<String> log) {
     ChainedOptionsBuilder b =
         new OptionsBuilder()
             .include(c.includeRegex())
@@ -137,6 +145,9 @@ public final class BenchSuite {
             .shouldFailOnError(true)
             .verbosity(verbose ? VerboseMode.NORMAL : VerboseMode.SILENT);
     c.params().forEach(b::param);
+    if (jfrDir != null) {
+      b.addProfiler("jfr", "dir=" + jfrDir.resolve(c.id()).toAbsolutePath());
+    }
     try {
       Collection<RunResult> results = new Runner(b.build()).run();
       if (results.size() != 1) {
