@@ -76,8 +76,7 @@ public final class MechanismScenario {
 
   /** A rig (not started) for {@code provider}, {@code kind} and {@code payload} bytes. */
   public static BatchRig rig(IpcProvider provider, Kind kind, int payload, int batchSize) {
-    IdlePolicy idle = kind == Kind.CALL_CROSS ? IdlePolicy.SPIN : IdlePolicy.SPIN_THEN_PARK;
-    return BatchRig.create(kind.cpus, idle, kind.clientCpu, batchSize, setup(provider, kind, payload));
+    return BatchRig.create(kind.cpus, IdlePolicy.SPIN, kind.clientCpu, batchSize, setup(provider, kind, payload));
   }
 
   /** The setup of the scenario; see {@link #rig}. */

@@ -36,8 +36,8 @@ public class SubstrateBench {
   public void start() {
     rig =
         switch (scenario) {
-          case "handoff" -> BatchRig.create(1, IdlePolicy.SPIN_THEN_PARK, 0, BATCH, SubstrateScenarios.handoff());
-          case "upcall" -> BatchRig.create(1, IdlePolicy.SPIN_THEN_PARK, 0, BATCH, SubstrateScenarios.upcall());
+          case "handoff" -> BatchRig.create(1, IdlePolicy.SPIN, 0, BATCH, SubstrateScenarios.handoff());
+          case "upcall" -> BatchRig.create(1, IdlePolicy.SPIN, 0, BATCH, SubstrateScenarios.upcall());
           case "wake-cross" -> BatchRig.create(2, IdlePolicy.SPIN, 0, BATCH, SubstrateScenarios.wakeCross());
           default -> throw new IllegalArgumentException(
               "unknown substrate scenario '" + scenario + "'; allowed: handoff, upcall, wake-cross");
