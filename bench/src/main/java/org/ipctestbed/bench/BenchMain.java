@@ -106,7 +106,7 @@ public final class BenchMain {
     Targets.Evaluation eval = Targets.evaluate(measurements);
     Map<String, Object> meta = metadata(home, config, providers, notes, wallS);
     ResultsWriter.write(out, meta, measurements, eval);
-    printReport(log, eval);
+    printReport(log, measurements, eval);
     log.println("bench: wrote " + out.resolve(ResultsWriter.CSV) + ", " + ResultsWriter.JSON + ", " + ResultsWriter.CHART
         + ".png/.svg in " + wallS + " s");
     if (measurements.stream().anyMatch(m -> m.outcome().equals(Measurement.FAILED))) {
@@ -126,8 +126,15 @@ public final class BenchMain {
     System.exit(2);
   }
 
-  /** The ratio table, the simulator's speed and the targets. */
-  static void printReport(PrintStream log, Targets.Evaluation eval) {
+  /** The baselines, the ratio table, the simulator's speed and the targets. */
+  static void printReport(PrintStream log, List<Measurement> measurements, Targets.Evaluation eval) {
+    log.println();
+    log.printf(Locale.ROOT, "%-28s %12s %12s%n", "baseline", "ns/op", "+- (99.9%)");
+    for (Measurement m : measurements) {
+      if (m.benchCase().group().equals("baseline") && m.isOk()) {
+        log.printf(Locale.ROOT, "%-28s %12.2f %12.2f%n", m.benchCase().id(), m.nsPerOp(), m.error());
+      }
+    }
     log.println();
     log.printf(Locale.ROOT, "%-28s %12s  %-20s %12s %10s %9s %9s%n", "benchmark", "ns/op", "baseline", "baseline ns",
         "ratio", "hot B/op", "jvm B/op");

@@ -75,6 +75,8 @@ public final class BenchSuite {
     out.add(baseline("spin", "BaselineBench.spinPingPong"));
     out.add(baseline("spsc", "BaselineBench.spscPingPong"));
     out.add(baseline("park", "BaselineBench.parkPingPong"));
+    out.add(
+        new BenchCase("baseline.rig-null", "baseline", "-", "rig-null", 0, 1, "SubstrateBench.roundTrip", Map.of("scenario", "null")));
     for (String s : List.of("handoff", "upcall", "wake-cross")) {
       out.add(
           new BenchCase(

@@ -1,6 +1,7 @@
 package org.ipctestbed.bench;
 
 import java.util.concurrent.TimeUnit;
+import org.ipctestbed.ipc.Status;
 import org.ipctestbed.substrate.IdlePolicy;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -26,8 +27,12 @@ public class SubstrateBench {
   /** Operations per trigger; the trigger's IPI and unpark are amortised over them. */
   public static final int BATCH = 10_000;
 
-  /** {@code handoff}, {@code upcall} or {@code wake-cross}. */
-  @Param({"handoff", "upcall", "wake-cross"})
+  /**
+   * {@code handoff}, {@code upcall}, {@code wake-cross}, or {@code null}: an operation that does
+   * nothing, the floor of the batch technique itself (client loop plus the trigger and wake-up
+   * amortised over a batch).
+   */
+  @Param({"handoff", "upcall", "wake-cross", "null"})
   public String scenario;
 
   private BatchRig rig;
@@ -39,8 +44,9 @@ public class SubstrateBench {
           case "handoff" -> BatchRig.create(1, IdlePolicy.SPIN, 0, BATCH, SubstrateScenarios.handoff());
           case "upcall" -> BatchRig.create(1, IdlePolicy.SPIN, 0, BATCH, SubstrateScenarios.upcall());
           case "wake-cross" -> BatchRig.create(2, IdlePolicy.SPIN, 0, BATCH, SubstrateScenarios.wakeCross());
+          case "null" -> BatchRig.create(1, IdlePolicy.SPIN, 0, BATCH, (machine, client) -> self -> Status.OK);
           default -> throw new IllegalArgumentException(
-              "unknown substrate scenario '" + scenario + "'; allowed: handoff, upcall, wake-cross");
+              "unknown substrate scenario '" + scenario + "'; allowed: handoff, upcall, wake-cross, null");
         };
     rig.start();
   }

@@ -49,7 +49,7 @@ class MechanismScenarioTest {
     List<String> ids = cases.stream().map(BenchCase::id).toList();
     for (String id :
         List.of(
-            "baseline.virtual-call", "baseline.coroutine", "baseline.spin", "baseline.spsc", "baseline.park",
+            "baseline.virtual-call", "baseline.coroutine", "baseline.spin", "baseline.spsc", "baseline.park", "baseline.rig-null",
             "substrate.handoff", "substrate.upcall", "substrate.wake-cross",
             "test-direct.call-same.0", "test-direct.call-same.64", "test-direct.call-same.4072",
             "test-direct.call-cross.0", "test-direct.send-same.0",
