@@ -140,25 +140,35 @@ public class BaselineBench {
 
   // ------------------------------------------------------------------ JCTools SPSC queues
 
-  /** One queue each way, carrying one constant token. */
+  /**
+   * One queue each way, carrying one constant token. At most one token is in flight: a pinger that
+   * gave up waiting at the end of an iteration waits for that same pong next time instead of
+   * sending another ping, else tokens would pile up and the pair would measure pipelined
+   * throughput, not a round trip.
+   */
   @State(Scope.Group)
   public static class SpscPair {
     static final Object TOKEN = new Object();
     final SpscArrayQueue<Object> ping = new SpscArrayQueue<>(1024);
     final SpscArrayQueue<Object> pong = new SpscArrayQueue<>(1024);
+    boolean pingInFlight; // the pinger's own
   }
 
   @Benchmark
   @Group("spscPingPong")
   @GroupThreads(1)
   public void spscPing(SpscPair s, Control control) {
-    s.ping.offer(SpscPair.TOKEN);
+    if (!s.pingInFlight) {
+      s.ping.offer(SpscPair.TOKEN);
+      s.pingInFlight = true;
+    }
     while (s.pong.relaxedPoll() == null) {
       if (control.stopMeasurement) {
         return;
       }
       Thread.onSpinWait();
     }
+    s.pingInFlight = false;
   }
 
   @Benchmark
