@@ -2,6 +2,7 @@ package org.ipctestbed.bench;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -86,6 +87,12 @@ public final class BenchMain {
     log.printf(Locale.ROOT, "bench: %d cases, %s mode (%d fork(s), %d x %d ms warm-up, %d x %d ms measurement), gc profiler%n",
         cases.size(), config.name(), config.forks(), config.warmupIterations(), config.warmupMs(),
         config.measurementIterations(), config.measurementMs());
+    double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    int hostCpus = Runtime.getRuntime().availableProcessors();
+    if (loadBefore > hostCpus / 2.0) {
+      log.printf(Locale.ROOT, "bench: warning: the host is busy (load average %.2f on %d CPUs); cross-CPU and ping-pong"
+          + " figures will measure the host's time slicing as much as the code%n", loadBefore, hostCpus);
+    }
     long t0 = System.nanoTime();
     List<Measurement> measurements = new ArrayList<>();
     int i = 0;
@@ -105,6 +112,10 @@ public final class BenchMain {
 
     Targets.Evaluation eval = Targets.evaluate(measurements);
     Map<String, Object> meta = metadata(home, config, providers, notes, wallS);
+    @SuppressWarnings("unchecked")
+    Map<String, Object> machine = (Map<String, Object>) meta.get("machine");
+    machine.put("loadAverageBefore", loadBefore);
+    machine.put("loadAverageAfter", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     ResultsWriter.write(out, meta, measurements, eval);
     printReport(log, measurements, eval);
     log.println("bench: wrote " + out.resolve(ResultsWriter.CSV) + ", " + ResultsWriter.JSON + ", " + ResultsWriter.CHART
