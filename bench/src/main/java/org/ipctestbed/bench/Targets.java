@@ -60,18 +60,29 @@ public final class Targets {
    * @param unit of {@code measured} and {@code limit}
    * @param limit the bound
    * @param atMost whether {@code measured} must be at most (else at least) {@code limit}
-   * @param met {@code null} when not measured
+   * @param met {@code null} when not measured or not judged
+   * @param unjudged why a measured value is not judged (an unreliable baseline), or {@code null}
    */
-  public record Check(String target, String caseId, double measured, String unit, double limit, boolean atMost, Boolean met) {
+  public record Check(
+      String target, String caseId, double measured, String unit, double limit, boolean atMost, Boolean met, String unjudged) {
     static Check of(String target, String caseId, double measured, String unit, double limit, boolean atMost) {
       Boolean met = Double.isNaN(measured) ? null : atMost ? measured <= limit : measured >= limit;
-      return new Check(target, caseId, measured, unit, limit, atMost, met);
+      return new Check(target, caseId, measured, unit, limit, atMost, met, null);
     }
 
-    /** {@code met}, {@code MISSED} or {@code not measured}. */
+    /** {@code met}, {@code MISSED}, {@code not measured}, or why the value is not judged. */
     public String verdict() {
-      return met == null ? "not measured" : met ? "met" : "MISSED";
+      return unjudged != null ? unjudged : met == null ? "not measured" : met ? "met" : "MISSED";
     }
+  }
+
+  /**
+   * A baseline is unreliable when JMH's 99.9 % error exceeds its score: its iterations disagree by
+   * more than the value itself (on a busy 2-core host, a spinning ping-pong whose threads are
+   * descheduled in turn), so no ratio to it is judged.
+   */
+  static boolean unreliable(Measurement baseline) {
+    return baseline == null || !baseline.isOk() || (Double.isFinite(baseline.error()) && baseline.error() > baseline.score());
   }
 
   /** Ratios, simulator speeds and checks of one run. */
@@ -102,10 +113,10 @@ public final class Targets {
       ratios.add(new Ratio(m.benchCase().id(), base, m.nsPerOp(), baseNs, m.nsPerOp() / baseNs, m.allocBytesPerOp(),
           m.carrierBytesPerOp()));
     }
-    ratioTarget(checks, ratios, "ppc.call-same.0", "PPC same-CPU null call <= 0.25x continuation round trip", 0.25);
-    ratioTarget(checks, ratios, "lwkt.call-same.0", "LWKT same-CPU domsg <= 2.5x continuation round trip", 2.5);
-    ratioTarget(checks, ratios, "ppc.call-cross.0", "PPC cross-CPU call <= 3x SPSC ping-pong", 3.0);
-    ratioTarget(checks, ratios, "lwkt.call-cross.0", "LWKT cross-CPU domsg <= 3x SPSC ping-pong", 3.0);
+    ratioTarget(checks, ratios, byId, "ppc.call-same.0", "PPC same-CPU null call <= 0.25x continuation round trip", 0.25);
+    ratioTarget(checks, ratios, byId, "lwkt.call-same.0", "LWKT same-CPU domsg <= 2.5x continuation round trip", 2.5);
+    ratioTarget(checks, ratios, byId, "ppc.call-cross.0", "PPC cross-CPU call <= 3x SPSC ping-pong", 3.0);
+    ratioTarget(checks, ratios, byId, "lwkt.call-cross.0", "LWKT cross-CPU domsg <= 3x SPSC ping-pong", 3.0);
     for (Ratio r : ratios) {
       checks.add(Check.of("0 B/op on the hot path", r.caseId(), r.hotPathBytesPerOp(), "B/op", ZERO_ALLOC_BYTES, true));
     }
@@ -136,14 +147,19 @@ public final class Targets {
     return new Evaluation(ratios, sims, checks);
   }
 
-  private static void ratioTarget(List<Check> checks, List<Ratio> ratios, String caseId, String target, double limit) {
-    double measured = Double.NaN;
+  private static void ratioTarget(
+      List<Check> checks, List<Ratio> ratios, Map<String, Measurement> byId, String caseId, String target, double limit) {
     for (Ratio r : ratios) {
       if (r.caseId().equals(caseId)) {
-        measured = r.ratio();
+        Check c = Check.of(target, caseId, r.ratio(), "x", limit, true);
+        if (unreliable(byId.get(r.baselineId()))) {
+          c = new Check(target, caseId, r.ratio(), "x", limit, true, null, "not judged: " + r.baselineId() + " unreliable");
+        }
+        checks.add(c);
+        return;
       }
     }
-    checks.add(Check.of(target, caseId, measured, "x", limit, true));
+    checks.add(Check.of(target, caseId, Double.NaN, "x", limit, true));
   }
 
   /**

@@ -67,6 +67,15 @@ class TargetsTest {
   }
 
   @Test
+  void aRatioToABaselineWhoseErrorExceedsItsScoreIsNotJudged() {
+    List<Measurement> noisy = new java.util.ArrayList<>(sample());
+    noisy.set(1, Measurement.ok(baseline("spsc"), 200, 5000, "ns/op", 0, 0));
+    Targets.Check c = check(Targets.evaluate(noisy), "PPC cross-CPU", "ppc.call-cross.0");
+    assertNull(c.met());
+    assertEquals("not judged: baseline.spsc unreliable", c.verdict());
+  }
+
+  @Test
   void anyAllocationThatDoesNotRoundToZeroMissesTheZeroBytesTarget() {
     Targets.Evaluation e = Targets.evaluate(sample());
     assertEquals("met", check(e, "0 B/op", "ppc.call-same.0").verdict());
