@@ -150,8 +150,9 @@ public final class BenchMain {
     log.printf(Locale.ROOT, "%-28s %12s  %-20s %12s %10s %9s %9s%n", "benchmark", "ns/op", "baseline", "baseline ns",
         "ratio", "hot B/op", "jvm B/op");
     for (Targets.Ratio r : eval.ratios()) {
-      log.printf(Locale.ROOT, "%-28s %12.2f  %-20s %12.2f %9.3fx %9.3f %9.3f%n", r.caseId(), r.nsPerOp(), r.baselineId(),
-          r.baselineNsPerOp(), r.ratio(), r.carrierBytesPerOp(), r.allocBytesPerOp());
+      log.printf(Locale.ROOT, "%-28s %12.2f  %-20s %12.2f %9.3fx %9.3f %9.3f%s%n", r.caseId(), r.nsPerOp(), r.baselineId(),
+          r.baselineNsPerOp(), r.ratio(), r.carrierBytesPerOp(), r.allocBytesPerOp(),
+          r.baselineReliable() ? "" : "  (baseline unreliable)");
     }
     if (!eval.simSpeeds().isEmpty()) {
       log.println();

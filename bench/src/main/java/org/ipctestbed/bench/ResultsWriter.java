@@ -183,22 +183,25 @@ public final class ResultsWriter {
   }
 
   static CategoryChart chart(List<Targets.Ratio> ratios) {
+    long omitted = ratios.stream().filter(r -> !r.baselineReliable()).count();
     CategoryChart chart =
         new CategoryChartBuilder()
-            .width(1400)
-            .height(700)
-            .title("Time per operation as a multiple of its baseline (same run)")
+            .width(Math.max(1000, 40 * ratios.size() + 200))
+            .height(750)
+            .title("Time per operation as a multiple of its baseline (same run)"
+                + (omitted > 0 ? "; " + omitted + " case(s) against an unreliable baseline left out" : ""))
             .xAxisTitle("benchmark (same-CPU vs one continuation round trip; cross-CPU vs JCTools SPSC ping-pong)")
             .yAxisTitle("ratio to baseline (log)")
             .build();
     chart.getStyler().setLegendVisible(false);
     chart.getStyler().setYAxisLogarithmic(true);
     chart.getStyler().setXAxisLabelRotation(60);
+    chart.getStyler().setAxisTickLabelsFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 10));
     chart.getStyler().setLabelsVisible(true);
     List<String> x = new ArrayList<>();
     List<Double> y = new ArrayList<>();
     for (Targets.Ratio r : ratios) {
-      if (Double.isFinite(r.ratio()) && r.ratio() > 0) {
+      if (r.baselineReliable() && Double.isFinite(r.ratio()) && r.ratio() > 0) {
         x.add(r.caseId());
         y.add(r.ratio());
       }

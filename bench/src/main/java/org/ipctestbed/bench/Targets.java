@@ -41,7 +41,7 @@ public final class Targets {
   /** A benchmark as a multiple of its baseline. */
   public record Ratio(
       String caseId, String baselineId, double nsPerOp, double baselineNsPerOp, double ratio, double allocBytesPerOp,
-      double carrierBytesPerOp) {
+      double carrierBytesPerOp, boolean baselineReliable) {
     /** The allocation the zero-bytes target judges: the carriers', else JMH's. */
     public double hotPathBytesPerOp() {
       return Double.isNaN(carrierBytesPerOp) ? allocBytesPerOp : carrierBytesPerOp;
@@ -111,7 +111,7 @@ public final class Targets {
       Measurement b = byId.get(base);
       double baseNs = b != null && b.isOk() ? b.nsPerOp() : Double.NaN;
       ratios.add(new Ratio(m.benchCase().id(), base, m.nsPerOp(), baseNs, m.nsPerOp() / baseNs, m.allocBytesPerOp(),
-          m.carrierBytesPerOp()));
+          m.carrierBytesPerOp(), !unreliable(b)));
     }
     ratioTarget(checks, ratios, byId, "ppc.call-same.0", "PPC same-CPU null call <= 0.25x continuation round trip", 0.25);
     ratioTarget(checks, ratios, byId, "lwkt.call-same.0", "LWKT same-CPU domsg <= 2.5x continuation round trip", 2.5);
@@ -152,7 +152,7 @@ public final class Targets {
     for (Ratio r : ratios) {
       if (r.caseId().equals(caseId)) {
         Check c = Check.of(target, caseId, r.ratio(), "x", limit, true);
-        if (unreliable(byId.get(r.baselineId()))) {
+        if (!r.baselineReliable()) {
           c = new Check(target, caseId, r.ratio(), "x", limit, true, null, "not judged: " + r.baselineId() + " unreliable");
         }
         checks.add(c);
