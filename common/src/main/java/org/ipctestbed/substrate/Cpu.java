@@ -52,6 +52,8 @@ public final class Cpu {
   final ArrayDeque<IpiRequest> deferred = new ArrayDeque<>();
   private final Engine engine;
   Object engineState;
+  /** The thread that runs this CPU's fibers: its carrier (real) or the driver (sim). */
+  volatile Thread carrier;
 
   Cpu(Machine machine, int index, RunQueue runQueue, Engine engine) {
     this.machine = machine;

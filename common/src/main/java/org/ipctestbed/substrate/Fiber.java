@@ -53,6 +53,7 @@ public final class Fiber {
   private final Account account;
   private Coroutine coroutine;
   private final Machine machine;
+  private final boolean simulated;
   private final AtomicBoolean wakeIpiPending = new AtomicBoolean();
   private final IpiRequest wakeIpi;
   private final IpiRequest killIpi;
@@ -83,6 +84,7 @@ public final class Fiber {
     this.cpu = cpu;
     this.daemon = daemon;
     this.machine = process.machine();
+    this.simulated = machine.isSimulated();
     this.account = new Account(this, machine.cpuCount());
     this.coroutine = new Coroutine(() -> runBody(body));
     this.wakeIpi =
@@ -182,7 +184,9 @@ public final class Fiber {
   // ------------------------------------------------------------------ primitives (self only)
 
   private void checkSelf(String what) {
-    if (cpu.current != this || !Coroutine.inCoroutine() || Cpu.current() != cpu) {
+    // Cheap on the hot path: the CPU's current fiber and its carrier thread (Thread.currentThread is
+    // an intrinsic; the thread-local and continuation lookups cost more than a PPC fast path).
+    if (cpu.current != this || Thread.currentThread() != cpu.carrier) {
       throw new IllegalStateException(
           what + " on fiber '" + name + "' must be called by that fiber itself, from its body");
     }
@@ -238,9 +242,14 @@ public final class Fiber {
    */
   public void charge(Cost cost, long units) {
     checkSelf("charge");
+    if (!simulated) {
+      cpu.tallyCost(cost, units, 0); // real time is measured: only count it
+      safePoint();
+      return;
+    }
     long ns = machine.costModel().ns(cost, units);
-    cpu.tallyCost(cost, units, machine.engine().isSimulated() ? ns : 0);
-    if (ns > 0 && machine.engine().isSimulated()) {
+    cpu.tallyCost(cost, units, ns);
+    if (ns > 0) {
       machine.engine().work(this, ns, Category.MECHANISM);
     }
     safePoint();

@@ -272,6 +272,7 @@ final class RealEngine extends Engine {
 
   private void carrier(Cpu cpu) {
     Cpu.setCurrent(cpu);
+    cpu.carrier = Thread.currentThread();
     RealCpu r = rc(cpu);
     try {
       while (!stop) {

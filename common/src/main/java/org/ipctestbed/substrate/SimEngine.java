@@ -60,6 +60,8 @@ final class SimEngine extends Engine {
     long workGen;
     long dispatchGen;
     boolean kickPending;
+    long quantumEventAt = -1;
+    long quantumEventGen;
   }
 
   private final PriorityQueue<Event> events = new PriorityQueue<>();
@@ -126,9 +128,19 @@ final class SimEngine extends Engine {
     }
   }
 
+  /**
+   * Keeps at most one QUANTUM event per CPU: a dispatch that ends its quantum no earlier than the
+   * pending event re-uses it (the event, when it fires early, re-arms itself at the current end).
+   * Without this every dispatch left an event in the heap for a whole quantum.
+   */
   @Override
   void armQuantum(Cpu cpu) {
-    schedule(cpu.quantumEnd, QUANTUM, cpu, null, cpu.quantumGen);
+    SimCpu s = sc(cpu);
+    if (s.quantumEventAt >= 0 && s.quantumEventAt <= cpu.quantumEnd) {
+      return;
+    }
+    s.quantumEventAt = cpu.quantumEnd;
+    schedule(cpu.quantumEnd, QUANTUM, cpu, null, ++s.quantumEventGen);
   }
 
   @Override
@@ -152,6 +164,7 @@ final class SimEngine extends Engine {
       Cpu c = machine.cpu(i);
       c.engineState = new SimCpu();
       c.lastFlush = 0;
+      c.carrier = Thread.currentThread();
     }
     running = true;
     for (int i = 0; i < machine.cpuCount(); i++) {
@@ -224,8 +237,15 @@ final class SimEngine extends Engine {
         cpu.deliverIpi((IpiRequest) e.obj);
       }
       case QUANTUM -> {
-        if (e.gen == cpu.quantumGen && cpu.current != null) {
-          cpu.onQuantumExpiry(now);
+        if (e.gen == s.quantumEventGen) {
+          s.quantumEventAt = -1;
+          if (cpu.current != null) {
+            if (now >= cpu.quantumEnd) {
+              cpu.onQuantumExpiry(now); // re-arms for the next quantum
+            } else {
+              armQuantum(cpu); // the quantum was restarted by a later dispatch
+            }
+          }
         }
       }
       case PREEMPT -> {

@@ -121,7 +121,9 @@ class BadInputTest {
     Process victim = m.newProcess("victim");
     victim.spawn("victim", 0, self -> {
       started.set(true);
-      self.work(20_000_000);
+      // Long enough that the kill lands inside it even on a loaded host (it ends the test at once
+      // when the substrate is right; a regression costs 10 s and fails).
+      self.work(10_000_000_000L);
       ranAfterKill.set(true);
     });
     m.newProcess("killer").spawn("killer", 1, self -> {
