@@ -152,13 +152,23 @@ public final class ReproducePlan {
         ok = false;
       }
     }
-    writeIndex(root, ran, quick, strategies);
+    writeIndex(root, plan, ran, quick, strategies);
     out.printf(java.util.Locale.ROOT, "testbed: reproduce%s: %d experiment(s) in %.0f s; index: %s%n", quick ? " --quick" : "",
         ran.size(), (System.nanoTime() - t0) / 1e9, root.resolve("README.md"));
     return ok ? 0 : 1;
   }
 
-  static void writeIndex(Path root, List<Ran> ran, boolean quick, List<String> strategies) {
+  /**
+   * Writes the index: one section per experiment of the plan, in plan order. An experiment run now
+   * gets a fresh section; one not run this time (a {@code --only} run) keeps the section the
+   * existing index has for it, so that a partial run never drops the other figures.
+   */
+  static void writeIndex(Path root, List<PlannedExperiment> plan, List<Ran> ran, boolean quick, List<String> strategies) {
+    java.util.Map<String, String> kept = existingSections(root.resolve("README.md"));
+    java.util.Map<String, Ran> byName = new java.util.HashMap<>();
+    for (Ran r : ran) {
+      byName.put(r.experiment().name(), r);
+    }
     StringBuilder sb = new StringBuilder();
     sb.append("# Reference results\n\n")
         .append("Written by `./testbed reproduce").append(quick ? " --quick" : "").append("`. Each folder holds one experiment: ")
@@ -173,7 +183,15 @@ public final class ReproducePlan {
       sb.append("> These are **quick** results (fewer operations and repetitions): fine for checking the pipeline, ")
           .append("not for conclusions. Run `./testbed reproduce` for the reference figures.\n\n");
     }
-    for (Ran r : ran) {
+    for (PlannedExperiment planned : plan) {
+      Ran r = byName.get(planned.name());
+      if (r == null) {
+        String old = kept.get(planned.name());
+        if (old != null) {
+          sb.append(old);
+        }
+        continue;
+      }
       PlannedExperiment e = r.experiment();
       sb.append("## ").append(e.name()).append("\n\n").append(e.claim()).append("\n\n");
       sb.append("Workload `").append(e.workload()).append("`, ").append(e.engine()).append(" engine")
@@ -192,5 +210,37 @@ public final class ReproducePlan {
       }
     }
     AtomicFiles.writeString(root.resolve("README.md"), sb.toString());
+  }
+
+  /** The "## name" sections of an existing index, by name (empty if there is none). */
+  private static java.util.Map<String, String> existingSections(Path index) {
+    java.util.Map<String, String> sections = new java.util.HashMap<>();
+    if (!java.nio.file.Files.isRegularFile(index)) {
+      return sections;
+    }
+    String text;
+    try {
+      text = java.nio.file.Files.readString(index);
+    } catch (java.io.IOException e) {
+      return sections;
+    }
+    String name = null;
+    StringBuilder cur = new StringBuilder();
+    for (String line : text.split("\n", -1)) {
+      if (line.startsWith("## ")) {
+        if (name != null) {
+          sections.put(name, cur.toString());
+        }
+        name = line.substring(3).trim();
+        cur.setLength(0);
+      }
+      if (name != null) {
+        cur.append(line).append('\n');
+      }
+    }
+    if (name != null) {
+      sections.put(name, cur.toString().replaceAll("\n+$", "\n\n"));
+    }
+    return sections;
   }
 }

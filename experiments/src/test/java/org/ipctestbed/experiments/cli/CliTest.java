@@ -207,6 +207,12 @@ class CliTest {
     String index = Files.readString(root.resolve("README.md"));
     assertTrue(index.contains("## fairness"), index);
     assertTrue(Files.exists(root.resolve("fairness").resolve("summary.csv")));
+    // A second partial run keeps the first one's section in the index.
+    Result again = cli("reproduce", "--quick", "--quiet", "--out", root.toString(), "--only", "null-rpc-same-cpu");
+    assertEquals(0, again.code(), again.err());
+    String both = Files.readString(root.resolve("README.md"));
+    assertTrue(both.contains("## fairness") && both.contains("## null-rpc-same-cpu"), both);
+    assertTrue(both.indexOf("## null-rpc-same-cpu") < both.indexOf("## fairness"), "plan order");
     assertBadInput(cli("reproduce", "--only", "nope", "--out", root.toString()), "the plan has:");
   }
 }
