@@ -5,12 +5,13 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.ipctestbed.experiments.results.AtomicFiles;
+import org.ipctestbed.experiments.results.Json;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
@@ -51,15 +52,12 @@ public final class ResultsWriter {
     }
   }
 
-  /** Writes {@code bytes} to a temporary file beside {@code target} and renames it over {@code target}. */
+  /** Writes {@code bytes} to {@code target} whole or not at all (the harness's atomic writer). */
   static void writeAtomically(Path target, byte[] bytes) throws IOException {
-    Path dir = target.toAbsolutePath().getParent();
-    Path tmp = Files.createTempFile(dir, "." + target.getFileName(), ".tmp");
     try {
-      Files.write(tmp, bytes);
-      Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-    } finally {
-      Files.deleteIfExists(tmp);
+      AtomicFiles.write(target, out -> out.write(bytes));
+    } catch (java.io.UncheckedIOException e) {
+      throw e.getCause();
     }
   }
 
