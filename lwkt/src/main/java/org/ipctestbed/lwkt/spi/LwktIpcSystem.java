@@ -109,9 +109,10 @@ public final class LwktIpcSystem implements IpcSystem {
       ThreadPort port = ports[c];
       int cpu = c;
       server.spawnDaemon(spec.name() + "@cpu" + c, c, self -> serve(self, port, handler, inService, cpu));
+      // Parked: it costs nothing (no dispatch, no ledger entry) until the server dies and onKill wakes it.
       exitPaths.add(
-          exitProcess().spawnDaemon(
-              spec.name() + "@cpu" + c + ".exit", c, self -> exitPath(self, server, port, inService, cpu)));
+          exitProcess().spawnParked(
+              spec.name() + "@cpu" + c + ".exit", c, AWAIT_EXIT, self -> exitPath(self, server, port, inService, cpu)));
     }
     server.onKill(() -> exitPaths.forEach(Fiber::wake));
     LwktService s = new LwktService(spec, server, ports);
