@@ -48,10 +48,6 @@ public final class Machine {
     }
     if (engine instanceof RealEngine r) {
       r.prepare();
-    } else {
-      for (Cpu c : cpus) {
-        c.engineState = null;
-      }
     }
   }
 

@@ -208,7 +208,7 @@ final class RealEngine extends Engine {
     for (int i = 0; i < n; i++) {
       rc(machine.cpu(i)).thread.start();
     }
-    RuntimeException problem = watch();
+    String problem = watch();
     stop = true;
     for (int i = 0; i < n; i++) {
       LockSupport.unpark(rc(machine.cpu(i)).thread);
@@ -227,16 +227,13 @@ final class RealEngine extends Engine {
     }
     if (problem != null) {
       machine.setElapsed(end - t0);
-      if (problem instanceof DeadlockException d) {
-        throw new DeadlockException(d.getMessage().lines().findFirst().orElse("deadlock"), machine.unfinishedFibers());
-      }
-      throw problem;
+      throw new DeadlockException(problem, machine.unfinishedFibers()); // fiber states are settled after the joins
     }
     return end - t0;
   }
 
-  /** Waits for the run to end; returns the reason to abort it, if any (deadlock, time limit). */
-  private RuntimeException watch() {
+  /** Waits for the run to end; returns why it must be aborted (deadlock, time limit), or null. */
+  private String watch() {
     long watchdog = machine.config().watchdogNs();
     long limit = machine.config().timeLimitNs();
     long lastProgress = -1;
@@ -245,9 +242,7 @@ final class RealEngine extends Engine {
       LockSupport.parkNanos(Math.min(10_000_000L, Math.max(1_000_000L, watchdog / 10)));
       long now = System.nanoTime();
       if (now - t0 > limit) {
-        return new DeadlockException(
-            "time limit of " + limit + " ns reached while " + machine.liveFibers() + " non-daemon fiber(s) have not returned",
-            java.util.List.of());
+        return "time limit of " + limit + " ns reached while " + machine.liveFibers() + " non-daemon fiber(s) have not returned";
       }
       long progress = 0;
       boolean quiet = true;
@@ -261,10 +256,8 @@ final class RealEngine extends Engine {
         lastProgress = progress;
         lastChange = now;
       } else if (now - lastChange > watchdog) {
-        return new DeadlockException(
-            "deadlock (watchdog): every CPU idle for " + (now - lastChange) / 1_000_000 + " ms while "
-                + machine.liveFibers() + " non-daemon fiber(s) have not returned",
-            java.util.List.of());
+        return "deadlock (watchdog): every CPU idle for " + (now - lastChange) / 1_000_000 + " ms while "
+            + machine.liveFibers() + " non-daemon fiber(s) have not returned";
       }
     }
     return null;

@@ -69,7 +69,6 @@ final class SimEngine extends Engine {
   private long now;
   private boolean running;
   private boolean done;
-  private long eventsProcessed;
 
   SimEngine(Machine machine) {
     super(machine);
@@ -83,10 +82,6 @@ final class SimEngine extends Engine {
   @Override
   long now(Cpu cpu) {
     return now;
-  }
-
-  long eventsProcessed() {
-    return eventsProcessed;
   }
 
   private static SimCpu sc(Cpu cpu) {
@@ -190,7 +185,6 @@ final class SimEngine extends Engine {
             machine.unfinishedFibers());
       }
       now = e.time;
-      eventsProcessed++;
       Cpu.setCurrent(e.cpu);
       try {
         handle(e);
