@@ -68,6 +68,7 @@ public final class Fiber {
   long workRemaining;
   Category workCategory = Category.USER;
   int critDepth;
+  private Object attachment;
   boolean hardPreempted;
   boolean killed;
   long sleepGen;
@@ -461,6 +462,20 @@ public final class Fiber {
       cpu.runDeferredIpis();
       safePoint();
     }
+  }
+
+  /**
+   * The object a mechanism keeps with this thread (LWKT's {@code td_msgport}, the thread's own
+   * port), or {@code null}. One slot: the mechanism that runs the thread owns it.
+   */
+  public Object attachment() {
+    return attachment;
+  }
+
+  /** Sets {@link #attachment()}; only the fiber itself may (it is read without synchronisation). */
+  public void attach(Object a) {
+    checkSelf("attach");
+    attachment = a;
   }
 
   /** Whether this fiber is inside a critical section. */
