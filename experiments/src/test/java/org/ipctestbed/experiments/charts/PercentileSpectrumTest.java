@@ -64,6 +64,21 @@ class PercentileSpectrumTest {
     throw new AssertionError("no row reaches percentile " + p);
   }
 
+  /** A copy of the run's data files (results.csv, metadata.json, .hlog) in a new folder {@code name}. */
+  static Path dataOnly(String name) throws java.io.IOException {
+    Path copy = tmp.resolve(name);
+    Files.createDirectories(copy);
+    try (var files = Files.list(run)) {
+      for (Path f : files.toList()) {
+        String n = f.getFileName().toString();
+        if (n.endsWith(".hlog") || n.equals("results.csv") || n.equals("metadata.json")) {
+          Files.copy(f, copy.resolve(n));
+        }
+      }
+    }
+    return copy;
+  }
+
   @Test
   void theHarnessWritesOneRowPerRecordedValueWithThePointsColumnsBesideTheHlogFiles() {
     List<Map<String, String>> rows = spectrum(run);
@@ -126,16 +141,7 @@ class PercentileSpectrumTest {
 
   @Test
   void aFolderWithoutTheFileGetsTheSameFileFromChart() throws Exception {
-    Path copy = tmp.resolve("copy");
-    Files.createDirectories(copy);
-    try (var files = Files.list(run)) {
-      for (Path f : files.toList()) {
-        String n = f.getFileName().toString();
-        if (n.endsWith(".hlog") || n.equals("results.csv") || n.equals("metadata.json")) {
-          Files.copy(f, copy.resolve(n));
-        }
-      }
-    }
+    Path copy = dataOnly("copy");
     ByteArrayOutputStream out = new ByteArrayOutputStream();
     int code = Main.execute(new String[] {"chart", copy.toString(), "--type", "percentiles"},
         new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8));
@@ -146,16 +152,7 @@ class PercentileSpectrumTest {
 
   @Test
   void aRepetitionMissingFromItsHlogFileHasNoRowsInsteadOfFailing() throws Exception {
-    Path copy = tmp.resolve("truncated");
-    Files.createDirectories(copy);
-    try (var files = Files.list(run)) {
-      for (Path f : files.toList()) {
-        String n = f.getFileName().toString();
-        if (n.endsWith(".hlog") || n.equals("results.csv") || n.equals("metadata.json")) {
-          Files.copy(f, copy.resolve(n));
-        }
-      }
-    }
+    Path copy = dataOnly("truncated");
     ResultData d = new ResultData(copy);
     String point = d.points.keySet().iterator().next();
     Files.delete(d.hlog(point, "test-echo-slow", "call"));
