@@ -53,5 +53,17 @@ public enum Cost {
    * Taking a hardware interrupt on the CPU that receives it: entry, dispatch to the handler,
    * acknowledgement and return (a device's completion, a timer, an IPI).
    */
-  INTERRUPT
+  INTERRUPT,
+  /**
+   * Time a CPU waits for a cache line in flight to another CPU or a lock another CPU holds (see
+   * {@link SharedLine}, {@link SpinLock}). Not a model figure: it emerges from the simulation, and the
+   * model's entry for it is always 0; it is tallied under this name so that contention shows in the
+   * ledger.
+   */
+  CONTENTION_WAIT,
+  /**
+   * Time stolen from a busy CPU by a {@link NoiseSource} (timer interrupt, background activity). Not a
+   * model figure (the model's entry is 0); the source's own distribution sets it.
+   */
+  NOISE
 }

@@ -1,14 +1,19 @@
 package org.ipctestbed.substrate;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.random.RandomGenerator;
 
 /**
- * Named mechanism costs in nanoseconds, used by the simulated engine to advance virtual time
- * (DESIGN.md, "Two engines, one code path"). Immutable.
+ * Named mechanism costs, each a seeded {@link CostDistribution} with its provenance, used by the
+ * simulated engine to advance virtual time (DESIGN.md, "Two engines, one code path"). Immutable.
  *
  * <p>Presets, by name ({@link #named(String)}):
  *
@@ -16,160 +21,239 @@ import java.util.Objects;
  *   <li>{@code zero}: every cost is 0; only declared {@code work(ns)} takes time. The lower bound that
  *       isolates the structure of a mechanism (how many switches, queue operations and IPIs it needs)
  *       from their price.
- *   <li>{@code modern-x86}: a current x86 server core, hot caches. Provenance, per cost: cache-line
- *       transfer 40 ns (one-way core-to-core, 17–51 ns within a die, research/anchors.md B.1); IPI
- *       latency 1,000 ns and IPI send 100 ns (x2APIC send plus interrupt entry on the target:
- *       assumed, order of magnitude only); trap 70 ns (syscall/sysret round trip on a Spectre-era
- *       kernel: assumed); address-space switch 150 ns (CR3 write with PCID, assumed); thread switch
- *       90 ns (one-way seL4 IPC on i7-4770 is 89 ns including a switch, anchors.md A.3, used as the
- *       register save/restore figure); scheduler decision 50 ns, atomic 10 ns, queue op 15 ns, soft
- *       interrupt 20 ns (assumed); copy 0.1 ns per byte (~10 GB/s memcpy, assumed); procedure call
- *       and return 2 ns (a handful of cycles at 3-4 GHz, assumed); user copy 15 ns ({@code
- *       stac/clac}, range check and fault set-up, ~50 cycles, assumed); message cache 5 ns and
- *       validation 5 ns (a per-CPU free-list pop/push and a few compares, assumed); interrupt 300 ns
- *       (entry, EOI and return on a current core, assumed).
- *   <li>{@code via-c3-600}: a 600 MHz VIA C3, uniprocessor, running DragonFly in 2003: the machine
- *       of the published {@code getuid()} figures 1,300 ns through the trap and 1,700 ns through a
- *       message (research/lwkt.md section 7). Each step is estimated in cycles from the hardware, not
- *       fitted to the ratio: trap 1,270 ns (~760 cycles: the C3's microcoded {@code int 0x80} and
- *       {@code iret}, the register save and segment reloads, and {@code syscall2}'s bookkeeping and
- *       {@code userret} checks); procedure call 15 ns (~9 cycles); user copy 100 ns (~60 cycles:
- *       {@code copyin}'s range check and {@code pcb_onfault} set-up); copy 0.85 ns per byte (an
- *       in-cache {@code rep movsl}, ~2 cycles per 4 bytes); message cache 50 ns (~30 cycles: a
- *       critical section around a per-CPU free-list pop and the push back); validation 60 ns (~36
- *       cycles). Switches from the era's lmbench-scale figures: thread switch 300 ns, address-space
- *       switch 800 ns (a {@code %cr3} reload and the TLB refills that follow, no tagged TLB), scheduler
- *       decision 150 ns, queue op 30 ns, atomic 20 ns (no bus lock on a uniprocessor), interrupt
- *       1,500 ns (8259 PIC acknowledge and the interrupt frame). IPI and cache-line figures (1,000 /
- *       3,000 / 150 ns) are placeholders for simulated multi-CPU runs: the C3 had no second CPU.
- *       All estimated.
- *   <li>{@code dual-p3-1200}: two 1.2 GHz Pentium III on one front-side bus, SMP DragonFly in 2003,
- *       the machine of the figures 909 ns (trap) and 1,077 ns (message): trap 880 ns (~1,060 cycles:
- *       {@code int 0x80}/{@code iret} ~300 cycles on the P6 core, register save and segment reloads,
- *       {@code syscall2} and {@code userret}, and the SMP kernel's MP-lock acquire and release with
- *       bus-locked instructions); procedure call 8 ns; user copy 40 ns (~48 cycles); copy 0.25 ns per
- *       byte; message cache 30 ns and validation 30 ns (~36 cycles each); atomic 80 ns (a {@code lock
- *       cmpxchg} on a shared bus, ~100 cycles); thread switch 150 ns, address-space switch 600 ns,
- *       scheduler decision 80 ns, queue op 15 ns; IPI send 500 ns and latency 2,000 ns (local APIC
- *       ICR write and delivery over the APIC bus); cache-line transfer 150 ns (through the shared
- *       bus); interrupt 1,000 ns (IO-APIC). All estimated.
+ *   <li>{@code modern-x86}: a current x86 server core, hot caches. Every figure's source is in {@link
+ *       #source(Cost)} and printed by {@code testbed list --cost-models}; most are estimates, labelled
+ *       as such, because a reviewer must be able to tell a modelled result from a measured one.
+ *   <li>{@code via-c3-600}: a 600 MHz VIA C3, uniprocessor, DragonFly of 2003; {@code dual-p3-1200}:
+ *       two 1.2 GHz Pentium III, SMP DragonFly of 2003. The machines of the published {@code
+ *       getuid()} figures (research/lwkt.md section 7: 1,300 vs 1,700 ns, 909 vs 1,077 ns through
+ *       the trap vs a message). Each step is estimated in cycles from the hardware, not fitted to the
+ *       ratio (sources per cost); from them the figures follow, as {@code syscall-msg} measures:
+ *       through the trap, trap + handler call; through a message, the same plus a user copy and 48
+ *       bytes in, the message cache, the validation, and a user copy and 12 bytes out, that is
+ *       1,285 vs 1,646 ns on the C3 and 888 vs 1,043 ns on the Pentium III (means).
  * </ul>
  *
- * <p>From the two historical presets the published figures follow, as the {@code syscall-msg}
- * experiment measures them: through the trap, trap + procedure call; through a message, the same
- * plus a user copy and 48 bytes in, the message cache, the validation, and a user copy and 12 bytes
- * out. That is 1,285 vs 1,646 ns on the C3 (published 1,300 vs 1,700) and 888 vs 1,043 ns on the
- * Pentium III (published 909 vs 1,077).
+ * <p>A cost-model file written by {@code testbed calibrate} ({@link CostModelFile}) is loaded by its
+ * path wherever a preset name is accepted. Noise sources are added with {@code +}: {@code
+ * modern-x86+timer+background} ({@link NoiseSource}).
  *
- * <p>A calibrated preset measured on the current machine comes from the harness ({@code calibrate});
- * {@link #of(String, Map)} builds any other. Assumed figures are labelled as such because a
- * reviewer must be able to tell a modelled result from a measured one.
+ * <p><b>Variability.</b> {@link #sample(Cost, long, RandomGenerator)} draws from each cost's
+ * distribution; {@link #ns(Cost)} is its mean. A {@link #deterministic()} model charges the mean
+ * every time, which is this project's behaviour before distributions existed (figures unchanged), for
+ * tests and teaching. Every shape keeps the mean, so a deterministic and a variable run agree on
+ * average.
  */
 public final class CostModel {
   private final String name;
-  private final double[] ns;
+  private final CostDistribution[] costs;
+  private final double[] mean;
+  private final List<NoiseSource> noise;
+  private final boolean deterministic;
+  private final Map<String, String> provenance;
 
-  private CostModel(String name, double[] ns) {
+  private CostModel(
+      String name, CostDistribution[] costs, List<NoiseSource> noise, boolean deterministic, Map<String, String> provenance) {
     this.name = name;
-    this.ns = ns;
+    this.costs = costs;
+    this.mean = new double[costs.length];
+    for (int i = 0; i < costs.length; i++) {
+      mean[i] = costs[i].meanNs();
+    }
+    this.noise = List.copyOf(noise);
+    this.deterministic = deterministic;
+    this.provenance = Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
   }
 
   /** The preset names {@link #named(String)} accepts. */
   public static final String PRESETS = "zero, modern-x86, via-c3-600, dual-p3-1200";
 
+  private static final String E = "estimated: ";
+
   /**
-   * The preset called {@code name}.
+   * The preset called {@code name}, a cost-model file at that path, optionally followed by {@code
+   * +NOISE} names.
    *
-   * @throws IllegalArgumentException naming the allowed presets when there is none by that name
+   * @throws IllegalArgumentException naming the allowed presets when there is none by that name, or
+   *     the problem with the file
    */
   public static CostModel named(String name) {
     Objects.requireNonNull(name, "cost model name");
-    return switch (name.trim()) {
+    String[] parts = name.trim().split("\\+");
+    CostModel base = base(parts[0].trim());
+    if (parts.length == 1) {
+      return base;
+    }
+    List<NoiseSource> ns = new ArrayList<>(base.noise);
+    for (int i = 1; i < parts.length; i++) {
+      NoiseSource s = NoiseSource.named(parts[i]);
+      if (ns.stream().anyMatch(x -> x.name().equals(s.name()))) {
+        throw new IllegalArgumentException("noise source '" + s.name() + "' given twice in cost model '" + name + "'");
+      }
+      ns.add(s);
+    }
+    return new CostModel(name.trim(), base.costs, ns, base.deterministic, base.provenance);
+  }
+
+  private static CostModel base(String name) {
+    return switch (name) {
       case "zero" -> of("zero", Map.of());
-      case "modern-x86" -> {
-        Map<Cost, Double> m = new EnumMap<>(Cost.class);
-        m.put(Cost.TRAP, 70.0);
-        m.put(Cost.ADDRESS_SPACE_SWITCH, 150.0);
-        m.put(Cost.THREAD_SWITCH, 90.0);
-        m.put(Cost.SCHED_DECISION, 50.0);
-        m.put(Cost.IPI_SEND, 100.0);
-        m.put(Cost.IPI_LATENCY, 1_000.0);
-        m.put(Cost.CACHE_LINE_TRANSFER, 40.0);
-        m.put(Cost.COPY_PER_BYTE, 0.1);
-        m.put(Cost.SOFT_INTERRUPT, 20.0);
-        m.put(Cost.ATOMIC, 10.0);
-        m.put(Cost.QUEUE_OP, 15.0);
-        m.put(Cost.PROCEDURE_CALL, 2.0);
-        m.put(Cost.USER_COPY, 15.0);
-        m.put(Cost.MSG_CACHE, 5.0);
-        m.put(Cost.SYSCALL_VALIDATE, 5.0);
-        m.put(Cost.INTERRUPT, 300.0);
-        yield of("modern-x86", m);
+      case "modern-x86" -> modernX86();
+      case "via-c3-600" -> viaC3();
+      case "dual-p3-1200" -> dualP3();
+      default -> {
+        if (name.endsWith(".properties") || name.contains("/") || Files.isRegularFile(Path.of(name))) {
+          yield CostModelFile.read(Path.of(name));
+        }
+        throw new IllegalArgumentException(
+            "unknown cost model '" + name + "'; allowed: " + PRESETS + ", or the path of a file written by 'testbed calibrate'"
+                + ", each optionally +" + NoiseSource.NAMES.replace(", ", "/+"));
       }
-      case "via-c3-600" -> {
-        // A 600 MHz VIA C3 (1.67 ns a cycle), uniprocessor, DragonFly of 2003: see the class comment.
-        Map<Cost, Double> m = new EnumMap<>(Cost.class);
-        m.put(Cost.TRAP, 1_270.0);
-        m.put(Cost.ADDRESS_SPACE_SWITCH, 800.0);
-        m.put(Cost.THREAD_SWITCH, 300.0);
-        m.put(Cost.SCHED_DECISION, 150.0);
-        m.put(Cost.IPI_SEND, 1_000.0);
-        m.put(Cost.IPI_LATENCY, 3_000.0);
-        m.put(Cost.CACHE_LINE_TRANSFER, 150.0);
-        m.put(Cost.COPY_PER_BYTE, 0.85);
-        m.put(Cost.SOFT_INTERRUPT, 100.0);
-        m.put(Cost.ATOMIC, 20.0);
-        m.put(Cost.QUEUE_OP, 30.0);
-        m.put(Cost.PROCEDURE_CALL, 15.0);
-        m.put(Cost.USER_COPY, 100.0);
-        m.put(Cost.MSG_CACHE, 50.0);
-        m.put(Cost.SYSCALL_VALIDATE, 60.0);
-        m.put(Cost.INTERRUPT, 1_500.0);
-        yield of("via-c3-600", m);
-      }
-      case "dual-p3-1200" -> {
-        // Two 1.2 GHz Pentium III (0.83 ns a cycle) on a shared front-side bus, SMP DragonFly of 2003.
-        Map<Cost, Double> m = new EnumMap<>(Cost.class);
-        m.put(Cost.TRAP, 880.0);
-        m.put(Cost.ADDRESS_SPACE_SWITCH, 600.0);
-        m.put(Cost.THREAD_SWITCH, 150.0);
-        m.put(Cost.SCHED_DECISION, 80.0);
-        m.put(Cost.IPI_SEND, 500.0);
-        m.put(Cost.IPI_LATENCY, 2_000.0);
-        m.put(Cost.CACHE_LINE_TRANSFER, 150.0);
-        m.put(Cost.COPY_PER_BYTE, 0.25);
-        m.put(Cost.SOFT_INTERRUPT, 50.0);
-        m.put(Cost.ATOMIC, 80.0);
-        m.put(Cost.QUEUE_OP, 15.0);
-        m.put(Cost.PROCEDURE_CALL, 8.0);
-        m.put(Cost.USER_COPY, 40.0);
-        m.put(Cost.MSG_CACHE, 30.0);
-        m.put(Cost.SYSCALL_VALIDATE, 30.0);
-        m.put(Cost.INTERRUPT, 1_000.0);
-        yield of("dual-p3-1200", m);
-      }
-      default ->
-          throw new IllegalArgumentException(
-              "unknown cost model '" + name + "'; allowed: " + PRESETS);
     };
   }
 
+  private static CostModel modernX86() {
+    Map<Cost, CostDistribution> m = new EnumMap<>(Cost.class);
+    m.put(Cost.TRAP, CostDistribution.exponential(70, 0.2,
+        E + "syscall/sysret round trip on a Spectre-era kernel (KPTI off with PCID); 20% exponential tail for cache/TLB misses"));
+    m.put(Cost.ADDRESS_SPACE_SWITCH, CostDistribution.exponential(150, 0.3,
+        E + "CR3 write with PCID plus the first TLB refills; 30% exponential tail (refills vary with the working set)"));
+    m.put(Cost.THREAD_SWITCH, CostDistribution.exponential(90, 0.2,
+        "one-way seL4 IPC on i7-4770, 89 ns including a switch (research/anchors.md A.3), used as the register save/restore figure; tail estimated"));
+    m.put(Cost.SCHED_DECISION, CostDistribution.exponential(50, 0.2, E + "a run-queue pick from a bitmap of priorities, ~150 cycles"));
+    m.put(Cost.IPI_SEND, CostDistribution.exponential(100, 0.2, E + "x2APIC ICR write plus the queue write, order of magnitude"));
+    m.put(Cost.IPI_LATENCY, CostDistribution.lognormal(1_000, 0.3, 0.6,
+        E + "x2APIC delivery plus interrupt entry on the target, order of magnitude; log-normal tail because the target may sit in a critical section"));
+    m.put(Cost.CACHE_LINE_TRANSFER, CostDistribution.exponential(40, 0.25,
+        "one-way core-to-core cache-line transfer, 17-51 ns within a die (research/anchors.md 0.6 and B.1); tail estimated"));
+    m.put(Cost.COPY_PER_BYTE, CostDistribution.exponential(0.1, 0.1, E + "~10 GB/s memcpy of a hot buffer"));
+    m.put(Cost.SOFT_INTERRUPT, CostDistribution.exponential(20, 0.2, E + "set a bit in a per-dispatcher word and test it at the next safe point"));
+    m.put(Cost.ATOMIC, CostDistribution.exponential(10, 0.2, E + "an uncontended lock-prefixed RMW on a line in L1, ~20-40 cycles"));
+    m.put(Cost.QUEUE_OP, CostDistribution.exponential(15, 0.2, E + "a few loads and stores on a hot ring or list"));
+    m.put(Cost.PROCEDURE_CALL, CostDistribution.constant(2, E + "call and return, a handful of cycles at 3-4 GHz"));
+    m.put(Cost.USER_COPY, CostDistribution.exponential(15, 0.2, E + "copyin/copyout set-up: stac/clac, range check, fault recovery, ~50 cycles"));
+    m.put(Cost.MSG_CACHE, CostDistribution.exponential(5, 0.2, E + "a per-CPU free-list pop and push in a critical section"));
+    m.put(Cost.SYSCALL_VALIDATE, CostDistribution.exponential(5, 0.2, E + "a few compares on command, flags and sizes"));
+    m.put(Cost.INTERRUPT, CostDistribution.exponential(300, 0.3, E + "interrupt entry, handler dispatch, EOI and return on a current core"));
+    return ofDistributions("modern-x86", m, List.of(), Map.of());
+  }
+
+  /** Small tail of the costs on the published getuid path: the figures are averages of a hot loop. */
+  private static final double HOT_LOOP = 0.05;
+
   /**
-   * A model called {@code name} with the given figures; costs not in {@code figures} are 0.
+   * A 600 MHz VIA C3 (1.67 ns a cycle), uniprocessor, DragonFly of 2003: the machine of the published
+   * {@code getuid()} figures, 1,300 ns through the trap and 1,700 ns through a message (research/
+   * lwkt.md section 7). Each step is estimated in cycles from the hardware, not fitted to the ratio.
+   */
+  private static CostModel viaC3() {
+    Map<Cost, CostDistribution> m = new EnumMap<>(Cost.class);
+    m.put(Cost.TRAP, CostDistribution.exponential(1_270, HOT_LOOP, E + "~760 cycles: the C3's microcoded int 0x80 and iret, "
+        + "register save and segment reloads, syscall2's bookkeeping and userret checks"));
+    m.put(Cost.PROCEDURE_CALL, CostDistribution.constant(15, E + "call and return of the handler, ~9 cycles"));
+    m.put(Cost.USER_COPY, CostDistribution.exponential(100, HOT_LOOP, E + "~60 cycles: copyin's range check and pcb_onfault set-up"));
+    m.put(Cost.COPY_PER_BYTE, CostDistribution.exponential(0.85, HOT_LOOP, E + "an in-cache rep movsl, ~2 cycles per 4 bytes"));
+    m.put(Cost.MSG_CACHE, CostDistribution.exponential(50, HOT_LOOP, E + "~30 cycles: a critical section around a per-CPU free-list pop, and the push back"));
+    m.put(Cost.SYSCALL_VALIDATE, CostDistribution.exponential(60, HOT_LOOP, E + "~36 cycles: command, flags and sizes checked"));
+    m.put(Cost.THREAD_SWITCH, CostDistribution.exponential(300, 0.2, E + "lmbench-scale context switch of the era, ~180 cycles of save/restore"));
+    m.put(Cost.ADDRESS_SPACE_SWITCH, CostDistribution.exponential(800, 0.3, E + "a %cr3 reload and the TLB refills that follow (no tagged TLB)"));
+    m.put(Cost.SCHED_DECISION, CostDistribution.exponential(150, 0.2, E + "an LWKT run-queue pick, ~90 cycles"));
+    m.put(Cost.QUEUE_OP, CostDistribution.exponential(30, 0.2, E + "a few loads and stores on a list, ~18 cycles"));
+    m.put(Cost.ATOMIC, CostDistribution.exponential(20, 0.2, E + "no bus lock on a uniprocessor, ~12 cycles"));
+    m.put(Cost.SOFT_INTERRUPT, CostDistribution.exponential(100, 0.2, E + "an AST-like flag set and tested"));
+    m.put(Cost.INTERRUPT, CostDistribution.exponential(1_500, 0.3, E + "8259 PIC acknowledge, the interrupt frame and iret"));
+    m.put(Cost.IPI_SEND, CostDistribution.constant(1_000, E + "placeholder for simulated multi-CPU runs: the C3 had no second CPU"));
+    m.put(Cost.IPI_LATENCY, CostDistribution.constant(3_000, E + "placeholder for simulated multi-CPU runs: the C3 had no second CPU"));
+    m.put(Cost.CACHE_LINE_TRANSFER, CostDistribution.constant(150, E + "placeholder for simulated multi-CPU runs: the C3 had no second CPU"));
+    return ofDistributions("via-c3-600", m, List.of(), Map.of());
+  }
+
+  /**
+   * Two 1.2 GHz Pentium III (0.83 ns a cycle) on one front-side bus, SMP DragonFly of 2003: the
+   * machine of the figures 909 ns (trap) and 1,077 ns (message) for {@code getuid()} (research/
+   * lwkt.md section 7). Each step estimated in cycles, not fitted.
+   */
+  private static CostModel dualP3() {
+    Map<Cost, CostDistribution> m = new EnumMap<>(Cost.class);
+    m.put(Cost.TRAP, CostDistribution.exponential(880, HOT_LOOP, E + "~1,060 cycles: int 0x80/iret ~300 cycles on the P6 core, register save "
+        + "and segment reloads, syscall2 and userret, and the SMP kernel's MP-lock acquire and release with bus-locked instructions"));
+    m.put(Cost.PROCEDURE_CALL, CostDistribution.constant(8, E + "call and return of the handler, ~10 cycles"));
+    m.put(Cost.USER_COPY, CostDistribution.exponential(40, HOT_LOOP, E + "~48 cycles: copyin's range check and pcb_onfault set-up"));
+    m.put(Cost.COPY_PER_BYTE, CostDistribution.exponential(0.25, HOT_LOOP, E + "an in-cache rep movsl, ~1 cycle per 4 bytes"));
+    m.put(Cost.MSG_CACHE, CostDistribution.exponential(30, HOT_LOOP, E + "~36 cycles: a critical section around a per-CPU free-list pop, and the push back"));
+    m.put(Cost.SYSCALL_VALIDATE, CostDistribution.exponential(30, HOT_LOOP, E + "~36 cycles: command, flags and sizes checked"));
+    m.put(Cost.THREAD_SWITCH, CostDistribution.exponential(150, 0.2, E + "lmbench-scale context switch of the era, ~180 cycles of save/restore"));
+    m.put(Cost.ADDRESS_SPACE_SWITCH, CostDistribution.exponential(600, 0.3, E + "a %cr3 reload and the TLB refills that follow (no tagged TLB)"));
+    m.put(Cost.SCHED_DECISION, CostDistribution.exponential(80, 0.2, E + "an LWKT run-queue pick, ~100 cycles"));
+    m.put(Cost.QUEUE_OP, CostDistribution.exponential(15, 0.2, E + "a few loads and stores on a list, ~18 cycles"));
+    m.put(Cost.ATOMIC, CostDistribution.exponential(80, 0.2, E + "a lock cmpxchg on a shared front-side bus, ~100 cycles"));
+    m.put(Cost.SOFT_INTERRUPT, CostDistribution.exponential(50, 0.2, E + "an AST-like flag set and tested"));
+    m.put(Cost.INTERRUPT, CostDistribution.exponential(1_000, 0.3, E + "IO-APIC delivery, the interrupt frame and iret"));
+    m.put(Cost.IPI_SEND, CostDistribution.exponential(500, 0.2, E + "local APIC ICR write and the IPI queue write"));
+    m.put(Cost.IPI_LATENCY, CostDistribution.lognormal(2_000, 0.3, 0.6, E + "delivery over the APIC bus and interrupt entry on the target"));
+    m.put(Cost.CACHE_LINE_TRANSFER, CostDistribution.exponential(150, 0.25, E + "a cache line moved through the shared front-side bus"));
+    return ofDistributions("dual-p3-1200", m, List.of(), Map.of());
+  }
+
+  /**
+   * A model called {@code name} with the given constant figures; costs not in {@code figures} are 0.
    *
    * @throws IllegalArgumentException if a figure is negative or not finite
    */
   public static CostModel of(String name, Map<Cost, Double> figures) {
-    double[] ns = new double[Cost.values().length];
+    Map<Cost, CostDistribution> m = new EnumMap<>(Cost.class);
     for (Map.Entry<Cost, Double> e : figures.entrySet()) {
       double v = e.getValue();
       if (!(v >= 0) || Double.isInfinite(v)) {
         throw new IllegalArgumentException(
             "cost " + e.getKey() + " must be a finite number >= 0 ns, got " + v);
       }
-      ns[e.getKey().ordinal()] = v;
+      m.put(e.getKey(), CostDistribution.constant(v, "given: model '" + name + "' built in code"));
     }
-    return new CostModel(name, ns);
+    return ofDistributions(name, m, List.of(), Map.of());
+  }
+
+  /**
+   * A model with distributions, noise sources and provenance (host, JDK, date, ... for a calibrated
+   * model; empty for a preset); costs not in {@code costs} are {@link CostDistribution#ZERO}.
+   */
+  public static CostModel ofDistributions(
+      String name, Map<Cost, CostDistribution> costs, List<NoiseSource> noise, Map<String, String> provenance) {
+    CostDistribution[] d = new CostDistribution[Cost.values().length];
+    for (Cost c : Cost.values()) {
+      CostDistribution x = costs.get(c);
+      if (x != null && (c == Cost.CONTENTION_WAIT || c == Cost.NOISE) && x.meanNs() != 0) {
+        throw new IllegalArgumentException("cost " + c + " is emergent, not a model figure; it must be 0");
+      }
+      d[c.ordinal()] = x != null ? x : emergentOrZero(c);
+    }
+    return new CostModel(name, d, noise, false, provenance);
+  }
+
+  private static CostDistribution emergentOrZero(Cost c) {
+    return switch (c) {
+      case CONTENTION_WAIT -> CostDistribution.constant(0,
+          "emergent: waiting for a cache line or lock another CPU holds (SharedLine, SpinLock)");
+      case NOISE -> CostDistribution.constant(0, "emergent: time stolen by the model's noise sources");
+      default -> CostDistribution.ZERO;
+    };
+  }
+
+  /** This model with every draw fixed at its cost's mean and no noise: today's deterministic figures. */
+  public CostModel deterministic() {
+    if (deterministic) {
+      return this;
+    }
+    CostDistribution[] d = new CostDistribution[costs.length];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = costs[i].atMean();
+    }
+    return new CostModel(name, d, List.of(), true, provenance);
+  }
+
+  /** Whether every draw is the mean and no noise is added ({@link #deterministic()}). */
+  public boolean isDeterministic() {
+    return deterministic;
   }
 
   /** The model's name, as recorded with every result. */
@@ -177,27 +261,89 @@ public final class CostModel {
     return name;
   }
 
-  /** The figure for one unit of {@code cost}, in nanoseconds. */
+  /** The mean of one unit of {@code cost}, in nanoseconds. */
   public double ns(Cost cost) {
-    return ns[cost.ordinal()];
+    return mean[cost.ordinal()];
   }
 
-  /** {@code units} of {@code cost}, rounded to whole nanoseconds (deterministically). */
+  /** {@code units} of {@code cost} at its mean, rounded to whole nanoseconds (deterministically). */
   public long ns(Cost cost, long units) {
-    return Math.round(ns[cost.ordinal()] * units);
+    return Math.round(mean[cost.ordinal()] * units);
   }
 
-  /** All figures by cost name, in declaration order, for the metadata written with results. */
+  /**
+   * {@code units} of {@code cost}, one draw from its distribution scaled by {@code units} (a copy of
+   * 4 KiB is one draw, not 4096: its bytes share the same cache state), rounded to whole ns.
+   * Allocates nothing; draws nothing when the cost is constant, so a deterministic model leaves the
+   * generator untouched.
+   */
+  public long sample(Cost cost, long units, RandomGenerator rng) {
+    CostDistribution d = costs[cost.ordinal()];
+    if (deterministic || d.isConstant()) {
+      return Math.round(mean[cost.ordinal()] * units);
+    }
+    return Math.round(d.sample(rng) * units);
+  }
+
+  /** The distribution of {@code cost}. */
+  public CostDistribution distribution(Cost cost) {
+    return costs[cost.ordinal()];
+  }
+
+  /** Where the figure of {@code cost} comes from. */
+  public String source(Cost cost) {
+    return costs[cost.ordinal()].source();
+  }
+
+  /** The noise sources this model enables (none when deterministic). */
+  public List<NoiseSource> noise() {
+    return noise;
+  }
+
+  /** Host, JDK, date and method of a calibrated model; empty for a preset. */
+  public Map<String, String> provenance() {
+    return provenance;
+  }
+
+  /** All means by cost name, in declaration order, for the metadata written with results. */
   public Map<String, Double> asMap() {
     Map<String, Double> m = new LinkedHashMap<>();
     for (Cost c : Cost.values()) {
-      m.put(c.name(), ns[c.ordinal()]);
+      m.put(c.name(), mean[c.ordinal()]);
     }
     return Collections.unmodifiableMap(m);
   }
 
+  /**
+   * Every cost with its mean, shape and source, the noise sources and the provenance, for
+   * metadata.json and {@code testbed list --cost-models}.
+   */
+  public Map<String, Object> describe() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", name);
+    m.put("deterministic", deterministic);
+    Map<String, Object> cs = new LinkedHashMap<>();
+    for (Cost c : Cost.values()) {
+      CostDistribution d = costs[c.ordinal()];
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("meanNs", d.meanNs());
+      e.put("shape", d.shape().label());
+      e.put("distribution", d.describeShape());
+      e.put("source", d.source());
+      cs.put(c.name(), e);
+    }
+    m.put("costs", cs);
+    List<String> ns = new ArrayList<>();
+    for (NoiseSource s : noise) {
+      ns.add(s.describe());
+    }
+    m.put("noise", ns);
+    m.put("provenance", provenance);
+    return m;
+  }
+
   @Override
   public String toString() {
-    return "CostModel[" + name + " " + asMap() + "]";
+    return "CostModel[" + name + (deterministic ? " deterministic " : " ") + asMap() + "]";
   }
 }

@@ -75,6 +75,8 @@ public final class Fiber {
   long sleepUntil;
   /** The fiber whose stack this one runs on during an {@link #upcall}, or {@code null}. */
   Fiber upcallCaller;
+  /** The fiber running on this one's stack during an {@link #upcall} it made, or {@code null}. */
+  Fiber upcallee;
   long softPreemptions;
   long hardPreemptions;
 
@@ -248,7 +250,7 @@ public final class Fiber {
       safePoint();
       return;
     }
-    long ns = machine.costModel().ns(cost, units);
+    long ns = machine.drawCost(cost, units);
     cpu.tallyCost(cost, units, ns);
     if (ns > 0) {
       machine.engine().work(this, ns, Category.MECHANISM);
@@ -371,6 +373,7 @@ public final class Fiber {
     server.blockReason = null;
     server.hardPreempted = false;
     server.upcallCaller = this;
+    upcallee = server;
     cpu.current = server;
     int result = 0;
     boolean aborted = false;
@@ -386,6 +389,7 @@ public final class Fiber {
       server.blockReason = serverReason;
       server.coroutine = own;
       server.upcallCaller = null;
+      upcallee = null;
       state = FiberState.RUNNING;
       blockReason = null;
     }
@@ -397,6 +401,15 @@ public final class Fiber {
       if (aborted) {
         throw new DeadProcessException("upcall from fiber '" + name + "'", server);
       }
+    }
+    if (killed || !process.isAlive()) {
+      // This fiber was killed while its stack ran the server (Cpu.killLocal left it alone then):
+      // unwind too, to the upcall that lent this stack, or stop here if the stack is its own.
+      killed = true;
+      if (upcallCaller != null) {
+        throw UpcallAbort.INSTANCE;
+      }
+      suspend(Op.YIELD);
     }
     if (cpu.account != entryAccount) {
       suspend(Op.YIELD); // slow return: through the scheduler, in this fiber's own account
