@@ -283,7 +283,11 @@ public final class Machine {
   // ------------------------------------------------------------------ life cycle bookkeeping
 
   void fiberFinished(Fiber f) {
-    if (!f.isDaemon() && live.decrementAndGet() == 0) {
+    if (f.isDaemon()) {
+      return;
+    }
+    engine.fiberReturned();
+    if (live.decrementAndGet() == 0) {
       engine.allDone();
     }
   }
