@@ -18,7 +18,7 @@ harness's files in the same folder.
 What the freshness check compares, per cell: the cell type, the source and every output (stream
 text, error, and each MIME type of rich outputs). It ignores what changes on every execution
 (execution counts, cell ids, timestamps in cell metadata, kernel and Python version in the notebook
-metadata). Figures are PNG; matplotlib writes the same bytes for the same figure, so they are
+metadata, the kernel's temporary file name in a warning). Figures are PNG; matplotlib writes the same bytes for the same figure, so they are
 compared byte for byte when the stored notebook was executed with the same matplotlib version (its
 metadata records it) and otherwise pixel by pixel: same size and a root-mean-square difference of at
 most 2 on the 0..255 scale (matplotlib's own test tolerance), so a newer matplotlib does not fail
@@ -35,6 +35,7 @@ import importlib
 import io
 import json
 import os
+import re
 import signal
 import sys
 import tempfile
@@ -63,6 +64,7 @@ PIP = "python3 -m pip install nbclient nbconvert ipykernel pandas matplotlib sci
 #: Volatile notebook metadata: dropped before comparing and storing.
 VOLATILE_NB_METADATA = ("language_info", "widgets", "papermill")
 RMS_TOLERANCE = 2.0
+KERNEL_FILE = re.compile(r"[^\s'\"]*ipykernel_\d+[/\\]\d+\.py")
 
 
 def say(msg):
@@ -172,7 +174,8 @@ def comparable(cell):
     for o in cell.get("outputs", []):
         t = o["output_type"]
         if t == "stream":
-            outs.append(("stream", o["name"], o["text"]))
+            # a warning names the cell by the kernel's temporary file, different on every execution
+            outs.append(("stream", o["name"], KERNEL_FILE.sub("<cell>", o["text"])))
         elif t == "error":
             outs.append(("error", o["ename"], o["evalue"]))
         else:

@@ -60,7 +60,14 @@ def experiment_folders(root):
     root = Path(root)
     if is_experiment(root):
         return {root.resolve().name: root}
-    return {p.name: p for p in sorted(root.iterdir()) if p.is_dir() and is_experiment(p)}
+    found = {}
+    for meta in sorted(root.glob("**/metadata.json")):
+        folder = meta.parent
+        rel = folder.relative_to(root)
+        # up to two levels (results/validation/null-rpc); not the executed notebooks' folder
+        if len(rel.parts) <= 2 and "notebooks" not in rel.parts and is_experiment(folder):
+            found[rel.as_posix()] = folder
+    return dict(sorted(found.items()))
 
 
 def param_columns(df):
@@ -335,6 +342,8 @@ def grid(n, ncols=3, height=3.0, width=11.0):
     import matplotlib.pyplot as plt
     ncols = max(1, min(ncols, n))
     nrows = max(1, math.ceil(n / ncols))
+    if ncols == 1:
+        width = min(width, 6.5)
     fig, axes = plt.subplots(nrows, ncols, figsize=(width, height * nrows), squeeze=False)
     flat = list(axes.flat)
     for ax in flat[n:]:
