@@ -56,6 +56,13 @@ public final class Harness {
     }
   }
 
+  /**
+   * Prefix of the counters that carry the simulated ledger's time per named cost (written as rows of
+   * metric {@code mechanism_cost}, subject the cost's name, in ns): what the overheads were, the SimSo
+   * habit (STYLE.md), and where contention ({@code CONTENTION_WAIT}, {@code CACHE_LINE_TRANSFER}) went.
+   */
+  public static final String COST_PREFIX = "cost-ns:";
+
   private final AtomicReference<String> stopRequest = new AtomicReference<>();
   private final List<String> chartTypes;
 
@@ -328,7 +335,15 @@ public final class Harness {
       cpu.add(new RepResult.CpuTime(name, "mechanism", a[1]));
     });
     cpu.add(new RepResult.CpuTime("idle", "idle", m.ledger().idleNs()));
-    return new RepResult(point, provider.name(), rep, seed, elapsed, meas.counters(), meas.histograms(), cpu,
+    Map<String, Long> counters = new LinkedHashMap<>(meas.counters());
+    if (m.isSimulated()) {
+      for (org.ipctestbed.substrate.Cost c : org.ipctestbed.substrate.Cost.values()) {
+        if (m.ledger().costCount(c) > 0) {
+          counters.put(COST_PREFIX + c.name(), m.ledger().costNs(c));
+        }
+      }
+    }
+    return new RepResult(point, provider.name(), rep, seed, elapsed, counters, meas.histograms(), cpu,
         m.ledger().identityError(), m.traceDigest(), meas.clampedSamples(), meas.notes());
   }
 }

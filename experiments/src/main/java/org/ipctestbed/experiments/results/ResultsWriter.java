@@ -177,7 +177,13 @@ public final class ResultsWriter {
     if (r.counters().containsKey("ops")) {
       row(out, prefix, "throughput", "", "value", r.throughput(), "ops/s");
     }
-    r.counters().forEach((k, v) -> row(out, prefix, k, "", "count", v, "count"));
+    r.counters().forEach((k, v) -> {
+      if (k.startsWith(org.ipctestbed.experiments.harness.Harness.COST_PREFIX)) {
+        row(out, prefix, "mechanism_cost", k.substring(org.ipctestbed.experiments.harness.Harness.COST_PREFIX.length()), "ns", v, "ns");
+      } else {
+        row(out, prefix, k, "", "count", v, "count");
+      }
+    });
     r.latencies().forEach((k, h) -> {
       for (String s : LatencyStats.NAMES) {
         row(out, prefix, k, "", s, LatencyStats.of(h, s), s.equals("count") ? "count" : "ns");
