@@ -312,15 +312,23 @@ def main(argv):
 
     deadline = time.monotonic() + a.timeout
 
+    timed_out = []
+
     def on_alarm(signum, frame):
+        # Raised into whatever runs; a test runner or a library may catch it, so the flag is checked too.
+        timed_out.append(True)
         raise Timeout()
 
     signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(a.timeout)
+    # The overall budget is enforced through each cell's timeout (nbclient then stops the kernel
+    # cleanly); the alarm, a few seconds later, stops whatever still runs (the tests, a long cell, a kernel that never starts).
+    signal.alarm(a.timeout + 5)
     failed = []
     try:
         if not run_tests(results):
             failed.append("tests")
+        if timed_out or time.monotonic() >= deadline:
+            raise Timeout()
         # Against the committed results the notebooks read their default folder, so that the stored
         # outputs name ../results and not this checkout's absolute path.
         environment(None if committed else results, baseline)
@@ -328,11 +336,17 @@ def main(argv):
         for path in todo:
             start = time.monotonic()
             name = path.name
+            remaining = int(deadline - time.monotonic())
+            if remaining <= 0:
+                raise Timeout()
             try:
-                fresh = clean(execute(path, a.cell_timeout))
+                fresh = clean(execute(path, min(a.cell_timeout, remaining)))
             except Timeout:
                 raise
             except Exception as e:  # a cell failed or timed out: its error is the report
+                if timed_out or time.monotonic() >= deadline:
+                    failed.append(name)
+                    raise Timeout()
                 failed.append(name)
                 say(f"{name}: FAILED: {one_line(e)}")
                 continue
@@ -352,7 +366,8 @@ def main(argv):
                 else:
                     say(f"{name}: ran in {took:.0f} s; stored outputs are fresh")
     except Timeout:
-        say(f"timed out after {a.timeout} s (--timeout); {len(failed)} failure(s) before that")
+        say(f"timed out after {a.timeout} s (--timeout); {len(failed)} failure(s) before that"
+            + (f": {', '.join(failed)}" if failed else "") + ". Give more time with --timeout SECONDS.")
         return 1
     finally:
         signal.alarm(0)
@@ -365,10 +380,10 @@ def main(argv):
 
 
 def one_line(e):
-    lines = [line for line in str(e).splitlines() if line.strip()]
-    # nbclient's CellExecutionError ends with the exception line; show that and the cell's first line
-    tail = lines[-1] if lines else type(e).__name__
-    return f"{type(e).__name__}: {tail[:300]}"
+    lines = [line for line in str(e).splitlines() if line.strip() and not line.startswith("---")]
+    # nbclient's CellExecutionError ends with the exception line; its CellTimeoutError starts with what happened
+    pick = (lines[0] if "Timeout" in type(e).__name__ else lines[-1]) if lines else ""
+    return f"{type(e).__name__}: {pick[:300]}"
 
 
 if __name__ == "__main__":
