@@ -229,6 +229,8 @@ public final class Fiber {
     }
     if (ns > 0) {
       machine.engine().work(this, ns, Category.USER);
+    } else if (simulated) {
+      machine.engine().zeroTimeStep(this);
     }
     safePoint();
   }
@@ -254,6 +256,8 @@ public final class Fiber {
     cpu.tallyCost(cost, units, ns);
     if (ns > 0) {
       machine.engine().work(this, ns, Category.MECHANISM);
+    } else {
+      machine.engine().zeroTimeStep(this);
     }
     safePoint();
   }

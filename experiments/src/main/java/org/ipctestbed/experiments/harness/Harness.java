@@ -252,6 +252,7 @@ public final class Harness {
     List<RepResult> results = new ArrayList<>();
     String status = ResultsWriter.COMPLETE;
     String reason = "";
+    String report = "";
     int done = 0;
     outer:
     for (Point point : plan.points()) {
@@ -270,10 +271,12 @@ public final class Harness {
           RepResult r;
           try {
             r = runOnce(spec, plan.workload(), provider, point, warmup ? -1 : i, seed);
-          } catch (RuntimeException e) {
+          } catch (Throwable e) { // StackOverflowError, AssertionError, ...: a failed repetition, not a crash
             status = ResultsWriter.FAILED;
-            reason = provider.name() + (point.label().isEmpty() ? "" : " at " + point.label())
-                + (warmup ? " warm-up " + (i + warmups + 1) : " rep " + (i + 1)) + ": " + oneLine(e);
+            String where = provider.name() + (point.label().isEmpty() ? "" : " at " + point.label())
+                + (warmup ? " warm-up " + (i + warmups + 1) : " rep " + (i + 1)) + ": ";
+            reason = where + oneLine(e);
+            report = where + fullReport(e);
             break outer;
           }
           done++;
@@ -285,7 +288,7 @@ public final class Harness {
         }
       }
     }
-    writer.finish(results, status, reason);
+    writer.finish(results, status, reason, report);
     activeWriter = null;
     String finalStatus = writer.status();
     listener.finished(spec, finalStatus + (reason.isEmpty() ? "" : " (" + reason + ")"));
@@ -310,10 +313,24 @@ public final class Harness {
     }
   }
 
-  private static String oneLine(Throwable e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  /** The first line of {@code e}'s message (the whole report goes to metadata.json). */
+  static String oneLine(Throwable e) {
+    String m = fullReport(e);
     int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl) + " ...";
+    if (nl < 0) {
+      return m;
+    }
+    String first = m.substring(0, nl).strip();
+    if (first.endsWith(":")) {
+      first = first.substring(0, first.length() - 1);
+    }
+    return first + " (the full report is in " + ResultsDir.METADATA + ", failureReport)";
+  }
+
+  /** {@code e}'s whole message, or its type when it has none (a StackOverflowError has none). */
+  static String fullReport(Throwable e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getName() : m;
   }
 
   /** One repetition on a fresh machine. */
