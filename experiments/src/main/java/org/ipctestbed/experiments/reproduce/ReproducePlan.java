@@ -73,6 +73,13 @@ public final class ReproducePlan {
         "sim", List.of(1, 2, 4, 8, 16, 32, 64), "modern-x86", 3,
         sets("clients", "@cpus", "server-cpus", "1,@cpus", "server-state", "shared,per-cpu", "ops", "500", "warmup", "50"),
         2, sets("clients", "@cpus", "server-cpus", "1,@cpus", "server-state", "shared,per-cpu", "ops", "100", "warmup", "10")));
+    p.add(new PlannedExperiment("load-latency", "open-loop",
+        "Latency percentiles against the offered load (Poisson arrivals, latency from the intended start, so no coordinated "
+            + "omission), same CPU and across CPUs, up to and past each mechanism's saturation: the knee is its capacity.",
+        "sim", List.of(2), "modern-x86", 3,
+        sets("rate", "100000,250000,500000,750000,1000000,1500000,2000000,3000000", "placement", "same-cpu,cross-cpu",
+            "ops", "5000", "warmup", "500"),
+        2, sets("rate", "100000,500000,1000000,2000000", "placement", "same-cpu,cross-cpu", "ops", "1000", "warmup", "100")));
     p.add(sim("file-server-read", "file-server-read",
         "read() as a call to a user-level file-server process through the IPC interface, against a direct call into the file system.",
         sets("ops", "10000", "warmup", "500"), sets("ops", "1000", "warmup", "100")));

@@ -57,6 +57,7 @@ class WorkloadsTest {
       {"nested-calls", 20L, new String[] {"depth", "16", "ops", "20", "warmup", "2"}},
       {"fairness", 60L, new String[] {"ops", "20"}},
       {"preemption-during-service", 5L, new String[] {"ops", "5", "warmup", "1"}},
+      {"open-loop", 40L, new String[] {"ops", "40", "warmup", "4", "rate", "100000", "clients", "4"}},
     };
     return Stream.of("sim", "real")
         .flatMap(engine -> Stream.of(table).map(r -> Arguments.of(r[0], engine, r[1], r[2])));
@@ -184,6 +185,7 @@ class WorkloadsTest {
     expected.put("many-clients", List.of("clients", "ops", "warmup", "server-cpus", "work-ns", "think-ns", "server-state"));
     expected.put("nested-calls", List.of("depth", "ops", "warmup"));
     expected.put("null-rpc", List.of("ops", "warmup", "placement", "work-ns"));
+    expected.put("open-loop", List.of("rate", "ops", "warmup", "placement", "clients", "work-ns"));
     expected.put("payload-sweep", List.of("ops", "warmup", "bytes", "placement"));
     expected.put("preemption-during-service", List.of("ops", "warmup", "service-ns", "quantum-ns"));
     expected.put("file-server-read", List.of("ops", "warmup", "bytes", "file-work-ns"));
