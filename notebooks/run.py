@@ -15,10 +15,11 @@ Three modes:
 Before the notebooks, the tests in notebooks/tests check the notebooks' statistics against the
 harness's files in the same folder.
 
-What the freshness check compares, per cell: the cell type, the source and every output (stream
-text, error, and each MIME type of rich outputs). It ignores what changes on every execution
-(execution counts, cell ids, timestamps in cell metadata, kernel and Python version in the notebook
-metadata, the kernel's temporary file name in a warning). Figures are PNG; matplotlib writes the same bytes for the same figure, so they are
+What the freshness check compares, per cell: the cell type, the source and every output (printed
+text, errors, and each MIME type of rich outputs: tables as HTML and text, Markdown, figures). It
+ignores what changes on every execution (execution counts, cell ids, timestamps in cell metadata,
+kernel and Python version in the notebook metadata) and what the standard error stream says
+(warnings, matplotlib's font-cache notice: the environment, not the data), which is not stored. Figures are PNG; matplotlib writes the same bytes for the same figure, so they are
 compared byte for byte when the stored notebook was executed with the same matplotlib version (its
 metadata records it) and otherwise pixel by pixel: same size and a root-mean-square difference of at
 most 2 on the 0..255 scale (matplotlib's own test tolerance), so a newer matplotlib does not fail
@@ -35,7 +36,6 @@ import importlib
 import io
 import json
 import os
-import re
 import signal
 import sys
 import tempfile
@@ -64,7 +64,6 @@ PIP = "python3 -m pip install nbclient nbconvert ipykernel pandas matplotlib sci
 #: Volatile notebook metadata: dropped before comparing and storing.
 VOLATILE_NB_METADATA = ("language_info", "widgets", "papermill")
 RMS_TOLERANCE = 2.0
-KERNEL_FILE = re.compile(r"[^\s'\"]*ipykernel_\d+[/\\]\d+\.py")
 
 
 def say(msg):
@@ -163,6 +162,8 @@ def clean(nb):
         if cell.cell_type == "code":
             n += 1
             cell.execution_count = n
+            # stderr says something about the environment (a warning, the font cache), not the data
+            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
             for o in cell.outputs:
                 if "execution_count" in o:
                     o["execution_count"] = n
@@ -174,8 +175,9 @@ def comparable(cell):
     for o in cell.get("outputs", []):
         t = o["output_type"]
         if t == "stream":
-            # a warning names the cell by the kernel's temporary file, different on every execution
-            outs.append(("stream", o["name"], KERNEL_FILE.sub("<cell>", o["text"])))
+            if o["name"] == "stderr":
+                continue
+            outs.append(("stream", o["name"], o["text"]))
         elif t == "error":
             outs.append(("error", o["ename"], o["evalue"]))
         else:
@@ -288,6 +290,7 @@ def main(argv):
         return 2
     if a.check_packages:
         return 0
+    import matplotlib.font_manager  # noqa: F401  builds matplotlib's font cache once, before any kernel would announce it
     if a.cell_timeout <= 0 or a.timeout <= 0:
         return usage_error("--cell-timeout and --timeout take a positive number of seconds")
 

@@ -29,6 +29,8 @@ HEAD = ["workload", "mechanism", "engine", "cost_model", "policy", "cpus"]
 TAIL = ["rep", "seed", "metric", "subject", "stat", "value", "unit"]
 #: The percentile statistics of results.csv, in the order the harness's chart draws them.
 PERCENTILES = ["p50", "p90", "p99", "p99.9", "max"]
+#: The ``schema`` field of every metadata.json the harness writes.
+SCHEMA = "ipc-testbed-results"
 #: The environment variables ``./testbed notebooks`` sets.
 RESULTS_ENV = "TESTBED_RESULTS"
 BASELINE_ENV = "TESTBED_BASELINE"
@@ -45,9 +47,14 @@ def results_folder(env=RESULTS_ENV, default=DEFAULT_RESULTS):
 
 
 def is_experiment(folder):
-    """Whether ``folder`` is one experiment's results (it has metadata.json and results.csv)."""
+    """Whether ``folder`` is one experiment's results: a testbed metadata.json and a results.csv."""
     folder = Path(folder)
-    return (folder / "metadata.json").is_file() and (folder / "results.csv").is_file()
+    if not ((folder / "metadata.json").is_file() and (folder / "results.csv").is_file()):
+        return False
+    try:
+        return json.loads((folder / "metadata.json").read_text()).get("schema") == SCHEMA
+    except (ValueError, AttributeError, OSError):
+        return False
 
 
 def experiment_folders(root):
@@ -187,8 +194,18 @@ def load(folder):
 
 
 def load_all(root):
-    """{name: Experiment} of every experiment under ``root`` (see :func:`experiment_folders`)."""
-    return {name: Experiment(f) for name, f in experiment_folders(root).items()}
+    """{name: Experiment} of every experiment under ``root`` (see :func:`experiment_folders`).
+
+    A folder whose files do not have the columns this reads is left out with a line saying why, so
+    that one odd folder does not stop a notebook.
+    """
+    out = {}
+    for name, f in experiment_folders(root).items():
+        try:
+            out[name] = Experiment(f)
+        except (KeyError, ValueError, IndexError) as e:
+            print(f"left out {name}: its files are not in the layout these notebooks read ({type(e).__name__}: {e})")
+    return out
 
 
 def summarize(xs):
