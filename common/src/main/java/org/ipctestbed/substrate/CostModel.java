@@ -24,7 +24,14 @@ import java.util.Objects;
  *       90 ns (one-way seL4 IPC on i7-4770 is 89 ns including a switch, anchors.md A.3, used as the
  *       register save/restore figure); scheduler decision 50 ns, atomic 10 ns, queue op 15 ns, soft
  *       interrupt 20 ns (assumed); copy 0.1 ns per byte (~10 GB/s memcpy, assumed); procedure call
- *       and return 2 ns (a handful of cycles at 3-4 GHz, assumed).
+ *       and return 2 ns (a handful of cycles at 3-4 GHz, assumed). K42's two levels, all
+ *       estimated (no published figure was retrieved, research/k42.md 5): user-level thread switch
+ *       20 ns (callee-saved registers and a ready-queue pop in user mode, no trap: a fifth of the
+ *       kernel's thread switch plus decision); soft-preemption save 40 ns (the dispatcher stores
+ *       its thread's registers at user level and takes the soft interrupt's bookkeeping); hard-
+ *       preemption save 400 ns (the kernel saves and later restores the whole context, including
+ *       the FP/vector state that XSAVE/XRSTOR move on a current core, and sets up the reserved
+ *       thread: an order of magnitude above the soft path).
  * </ul>
  *
  * <p>A calibrated preset measured on the current machine comes from the harness ({@code calibrate});
@@ -66,6 +73,9 @@ public final class CostModel {
         m.put(Cost.ATOMIC, 10.0);
         m.put(Cost.QUEUE_OP, 15.0);
         m.put(Cost.PROCEDURE_CALL, 2.0);
+        m.put(Cost.USER_THREAD_SWITCH, 20.0);
+        m.put(Cost.SOFT_PREEMPT_SAVE, 40.0);
+        m.put(Cost.HARD_PREEMPT_SAVE, 400.0);
         yield of("modern-x86", m);
       }
       default ->
