@@ -39,6 +39,18 @@ public enum Cost {
    */
   PROCEDURE_CALL,
   /**
+   * Time a CPU waits for a cache line in flight to another CPU or a lock another CPU holds (see
+   * {@link SharedLine}, {@link SpinLock}). Not a model figure: it emerges from the simulation, and the
+   * model's entry for it is always 0; it is tallied under this name so that contention shows in the
+   * ledger.
+   */
+  CONTENTION_WAIT,
+  /**
+   * Time stolen from a busy CPU by a {@link NoiseSource} (timer interrupt, background activity). Not a
+   * model figure (the model's entry is 0); the source's own distribution sets it.
+   */
+  NOISE,
+  /**
    * A user-level thread switch inside one dispatcher (K42, research/k42.md 4.1, 3.3 item 1): save
    * one thread's registers, pick the next from the dispatcher's own ready queue, restore; no trap,
    * no scheduler decision. Charged only for processes with a {@link UserLevelScheduler}.

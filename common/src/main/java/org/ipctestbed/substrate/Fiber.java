@@ -218,7 +218,7 @@ public final class Fiber {
       pendingCosts &= pendingCosts - 1;
       Cost c = Cost.values()[ordinal];
       if (simulated) {
-        long ns = machine.costModel().ns(c, 1);
+        long ns = machine.drawCost(c, 1);
         cpu.tallyCost(c, 1, ns);
         if (ns > 0) {
           machine.engine().work(this, ns, Category.MECHANISM);
@@ -297,7 +297,7 @@ public final class Fiber {
       safePoint();
       return;
     }
-    long ns = machine.costModel().ns(cost, units);
+    long ns = machine.drawCost(cost, units);
     cpu.tallyCost(cost, units, ns);
     if (ns > 0) {
       machine.engine().work(this, ns, Category.MECHANISM);
