@@ -240,6 +240,12 @@ public final class Cpu {
     preemptDeadline = deadline;
     preemptGen++;
     engine.armPreemptDeadline(this);
+    if (kind == Preemption.SOFT && current != null) {
+      UserLevelScheduler u = current.process().userLevelScheduler();
+      if (u != null) {
+        u.preemptWarning(current);
+      }
+    }
   }
 
   private void endBorrowing() {

@@ -39,6 +39,13 @@ public interface UserLevelScheduler {
   Fiber nextReady(Fiber from);
 
   /**
+   * The kernel warns {@code running}, the CPU's current fiber, of a soft preemption: it has until the
+   * machine's deadline ({@code MachineConfig.preemptGraceNs}) to reach a safe point and yield (K42's
+   * {@code PREEMPT} soft interrupt with its warning quantum, k42.md 4.4).
+   */
+  default void preemptWarning(Fiber running) {}
+
+  /**
    * {@code f} was preempted: {@code hard} when the kernel stopped it at its deadline, otherwise it
    * honoured a soft preemption at a safe point. For counters.
    */

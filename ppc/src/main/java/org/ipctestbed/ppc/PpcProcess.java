@@ -48,13 +48,38 @@ public final class PpcProcess implements UserLevelScheduler {
     return d == null ? null : d.nextReady(from);
   }
 
+  /**
+   * Quantum expiry or a better dispatcher woke: the kernel raises {@code PREEMPT} in the running
+   * dispatcher's soft-interrupt word, with the warning deadline. A 0 → non-0 change makes the
+   * dispatcher's entry code ready, as any soft interrupt does: should the running thread be stopped
+   * hard instead of yielding, that code is what yields cleanly later and sends the retry
+   * notifications (a bit left set without it would swallow the wake of a later refusal).
+   */
+  @Override
+  public void preemptWarning(Fiber running) {
+    Dispatcher d = onCpu.get(running.cpu().index());
+    if (d != null) {
+      d.raise(SoftInterrupts.PREEMPT);
+    }
+  }
+
+  /**
+   * Soft: the dispatcher honoured the warning, saved its thread at user level and yields cleanly,
+   * which clears {@code PREEMPT} and sends the retry notifications it owes (k42.md 1.6 step 4). Hard:
+   * the kernel stopped it; the bit stays until it runs again and yields.
+   */
   @Override
   public void preempted(Fiber f, boolean hard) {
     PpcStats s = kernel.cpu(f.cpu().index()).stats;
     if (hard) {
       s.hardPreemptions++;
-    } else {
-      s.softPreemptions++;
+      return;
+    }
+    s.softPreemptions++;
+    Dispatcher d = onCpu.get(f.cpu().index());
+    if (d != null) {
+      d.interrupts.clear(SoftInterrupts.PREEMPT);
+      d.cleanYield();
     }
   }
 

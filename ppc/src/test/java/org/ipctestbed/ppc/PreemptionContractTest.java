@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.ipctestbed.ipc.Status;
 import org.ipctestbed.substrate.Cost;
 import org.ipctestbed.substrate.Fiber;
@@ -29,21 +30,26 @@ class PreemptionContractTest {
   private static Outcome run(String engine, boolean honours) {
     boolean sim = engine.equals("sim");
     long u = sim ? 100 * Rig.US : 5_000 * Rig.US;
-    Machine m = Rig.machine(Rig.of(engine, 1).costModel("modern-x86").defaultQuantumNs(40_000_000L).preemptGraceNs(u / 5));
+    Machine m = Rig.machine(Rig.of(engine, 1).costModel("modern-x86").defaultQuantumNs(Process.MIN_QUANTUM_NS).preemptGraceNs(u / 5));
+    // A short quantum: should the client's wake not preempt (on a loaded host its domain may have been
+    // charged more than the server's), the next quantum expiry with the client runnable does.
     PpcKernel k = PpcKernel.install(m);
     Process sp = m.newProcess("server");
     PpcProcess server = Rig.ppc(k, sp, 0);
     Dispatcher d = server.dispatcherOn(0);
     ObjectHandle oh = server.handle(server.export(Rig.echo()));
+    AtomicBoolean computing = new AtomicBoolean();
     server.spawn("compute", 0, t -> {
       Fiber self = t.fiber();
       self.sleep(u / 10); // the client is asleep by now
       if (honours) {
+        computing.set(true);
         for (int i = 0; i < 100; i++) {
           self.work(u / 20); // a safe point every u/20
         }
       } else {
         self.critEnter(); // disabled: the warning cannot be honoured
+        computing.set(true);
         self.work(5 * u);
         self.critExit();
       }
@@ -54,7 +60,9 @@ class PreemptionContractTest {
     PpcProcess client = Rig.ppc(k, m.newProcess("client"), 0);
     client.spawn("c", 0, t -> {
       Fiber self = t.fiber();
-      self.sleep(u); // wakes during the computation: a soft preemption of the server
+      while (!computing.get()) {
+        self.sleep(u / 10); // a wake during the computation: a soft preemption of the server
+      }
       disabledSeen[0] = d.isDisabled();
       long start = self.now();
       rc[0] = t.call(oh, 0, Rig.msg(), Rig.msg());

@@ -41,7 +41,9 @@ class TwoLevelSchedulingTest {
     PpcProcess server = Rig.ppc(k, sp, 0);
     Fiber[] worker = new Fiber[1];
     AtomicBoolean go = new AtomicBoolean();
+    AtomicBoolean waiting = new AtomicBoolean();
     worker[0] = server.spawn("worker", 0, t -> {
+      waiting.set(true);
       while (!go.get()) {
         t.fiber().block("waits for the server method");
       }
@@ -57,7 +59,9 @@ class TwoLevelSchedulingTest {
     PpcProcess client = Rig.ppc(k, cp, 0);
     int[] rc = {-1};
     client.spawn("c", 0, t -> {
-      t.fiber().sleep(u / 10); // the worker has run once and blocked
+      while (!waiting.get()) {
+        t.fiber().sleep(u / 10); // until the worker has run once and blocked
+      }
       rc[0] = t.call(oh, 0, Rig.msg(), Rig.msg());
     });
     m.run();
