@@ -3,6 +3,7 @@ package org.ipctestbed.experiments.workload;
 import java.util.List;
 import org.ipctestbed.ipc.IpcSystem;
 import org.ipctestbed.substrate.Machine;
+import org.ipctestbed.substrate.MachineConfig;
 
 /**
  * A named, parameterised workload, written once against the IPC SPI and run by the harness against
@@ -31,4 +32,14 @@ public interface Workload {
    * @throws IllegalArgumentException when a parameter value is invalid, naming it and the allowed values
    */
   void install(Machine machine, IpcSystem ipc, WorkloadParams params, Measurements sink);
+
+  /**
+   * Adjusts the machine a run of this workload gets, from its parameters (say the soft-preemption
+   * warning deadline); the harness calls it before the machine is made. The default changes nothing.
+   *
+   * @throws IllegalArgumentException when a parameter value is invalid
+   */
+  default MachineConfig.Builder machine(MachineConfig.Builder machine, WorkloadParams params) {
+    return machine;
+  }
 }

@@ -57,6 +57,7 @@ class WorkloadsTest {
       {"nested-calls", 20L, new String[] {"depth", "16", "ops", "20", "warmup", "2"}},
       {"fairness", 60L, new String[] {"ops", "20"}},
       {"preemption-during-service", 5L, new String[] {"ops", "5", "warmup", "1"}},
+      {"preemption-soft-hard", 5L, new String[] {"ops", "5", "warmup", "1", "gap-ns", "200000"}},
     };
     return Stream.of("sim", "real")
         .flatMap(engine -> Stream.of(table).map(r -> Arguments.of(r[0], engine, r[1], r[2])));
@@ -151,6 +152,8 @@ class WorkloadsTest {
         Arguments.of("fairness", "heavy-work-ns", "1e3"),
         Arguments.of("preemption-during-service", "quantum-ns", "10"),
         Arguments.of("preemption-during-service", "service-ns", "-1"),
+        Arguments.of("preemption-soft-hard", "warning-ns", "0"),
+        Arguments.of("preemption-soft-hard", "section-ns", "-1"),
         Arguments.of("null-rpc", "no-such-param", "1"));
   }
 
@@ -186,6 +189,7 @@ class WorkloadsTest {
     expected.put("null-rpc", List.of("ops", "warmup", "placement", "work-ns"));
     expected.put("payload-sweep", List.of("ops", "warmup", "bytes", "placement"));
     expected.put("preemption-during-service", List.of("ops", "warmup", "service-ns", "quantum-ns"));
+    expected.put("preemption-soft-hard", List.of("ops", "warmup", "section-ns", "gap-ns", "quantum-ns", "warning-ns"));
     expected.put("syscall-read", List.of("ops", "warmup", "bytes", "file-work-ns"));
     Map<String, List<String>> actual = new LinkedHashMap<>();
     for (Workload w : WorkloadRegistry.all()) {
