@@ -57,10 +57,7 @@ public final class PreemptionSoftHardWorkload implements Workload {
         StandardParams.warmup(10, "calls"),
         StandardParams.workNs("section-ns", 50_000, "the server's longest stretch without a safe point"),
         StandardParams.workNs("gap-ns", 300_000, "client pause before each call"),
-        new Param(
-            "quantum-ns",
-            "1000000",
-            "quantum of every process, ns, " + Process.MIN_QUANTUM_NS + ".." + Process.MAX_QUANTUM_NS),
+        StandardParams.quantum(),
         new Param("warning-ns", "100000", "the soft-preemption warning deadline of the machine, ns, 1.." + StandardParams.MAX_WORK_NS));
   }
 
@@ -76,7 +73,7 @@ public final class PreemptionSoftHardWorkload implements Workload {
     long warmup = StandardParams.warmup(params);
     long section = Math.max(1, StandardParams.workNs(params, "section-ns"));
     long gap = StandardParams.workNs(params, "gap-ns");
-    long quantumNs = params.longValue("quantum-ns", Process.MIN_QUANTUM_NS, Process.MAX_QUANTUM_NS);
+    long quantumNs = StandardParams.quantumNs(params);
     params.longValue("warning-ns", 1, StandardParams.MAX_WORK_NS); // validated here too
     int cls = Process.DEFAULT_PRIORITY_CLASS;
 
@@ -90,13 +87,7 @@ public final class PreemptionSoftHardWorkload implements Workload {
       }
     });
 
-    Process competitor = machine.newProcess("competitor", cls, 1024, quantumNs);
-    long chunk = Math.max(1_000, quantumNs / 10);
-    competitor.spawnDaemon("competitor", 0, self -> {
-      while (true) {
-        self.work(chunk);
-      }
-    });
+    StandardParams.competitor(machine, quantumNs);
 
     Process client = machine.newProcess("client-0", cls, 1024, quantumNs);
     Connection connection = ipc.connect(client, 0, service);
