@@ -24,11 +24,16 @@ import org.ipctestbed.substrate.FiberState;
  * domain, as a K42 dispatcher made runnable by a soft interrupt does.
  *
  * <p>Disabled (k42.md 1.5, 4.4): a dispatcher refuses synchronous PPCs while it has no entry point, or
- * has a "reserved thread": one of its threads was stopped by hard preemption and has not run since
- * ({@link Fiber#isHardPreempted()}), or it is sending a remote IPC. K42's user-level disabled windows
+ * has a "reserved thread": a fiber of its process on its CPU was stopped by hard preemption and has
+ * not run since, or it is sending a remote IPC. Both are counters kept as the events happen (the
+ * substrate reports hard-preempted state changes to the process's {@code UserLevelScheduler}), so
+ * {@link #isDisabled()} is O(1) whatever the number of threads. K42's user-level disabled windows
  * have no safe point here (the code between two substrate primitives is atomic on its CPU), so they
- * need no flag. Only the dispatcher's own threads count: the entry fiber, server threads, async
- * handlers and threads made by {@link PpcProcess#spawn} or {@link PpcProcess#attach}.
+ * need no flag.
+ *
+ * <p>User level (k42.md 4.1): {@link #nextReady} is the dispatcher's thread scheduler, asked by the
+ * substrate when one of its threads blocks or exits; its entry code first, then its threads round
+ * robin. Idle server threads beyond {@code keptServerThreads} are retired, coldest first.
  *
  * <p>"Yields cleanly" (k42.md 1.6 step 4, {@code ExceptionLocal_GetNextProcess}): the substrate has
  * no hook on its scheduler, so the yield points are the ones this module sees: the entry fiber going
