@@ -34,6 +34,14 @@ public interface Workload {
   void install(Machine machine, IpcSystem ipc, WorkloadParams params, Measurements sink);
 
   /**
+   * Published figures this workload's metrics should reproduce on some cost model (none by
+   * default): the report shows them beside the measured values.
+   */
+  default List<PublishedFigure> published() {
+    return List.of();
+  }
+
+  /**
    * Adjusts the machine a run of this workload gets, from its parameters (say the soft-preemption
    * warning deadline); the harness calls it before the machine is made. The default changes nothing.
    *
