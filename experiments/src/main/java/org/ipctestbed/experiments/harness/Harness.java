@@ -213,7 +213,7 @@ public final class Harness {
   private static void preflight(ExperimentSpec spec, Workload workload, List<IpcProvider> providers, List<Point> points) {
     for (Point p : points) {
       for (IpcProvider provider : providers) {
-        MachineConfig cfg = config(spec, p, spec.seed()).toBuilder().engine(EngineKind.SIM).build();
+        MachineConfig cfg = config(spec, workload, p, spec.seed()).toBuilder().engine(EngineKind.SIM).build();
         Machine m = Machine.create(cfg);
         IpcSystem ipc = provider.install(m);
         try {
@@ -226,15 +226,15 @@ public final class Harness {
     }
   }
 
-  static MachineConfig config(ExperimentSpec spec, Point p, long seed) {
-    return MachineConfig.builder()
+  static MachineConfig config(ExperimentSpec spec, Workload workload, Point p, long seed) {
+    MachineConfig.Builder b = MachineConfig.builder()
         .cpus(p.cpus())
         .engine(p.engine())
         .costModel(spec.costModel())
         .deterministic(spec.deterministic())
         .policy(spec.policy())
-        .seed(seed)
-        .build();
+        .seed(seed);
+    return workload.machine(b, WorkloadParams.of(workload, p.params())).build();
   }
 
   /**
@@ -335,7 +335,7 @@ public final class Harness {
 
   /** One repetition on a fresh machine. */
   static RepResult runOnce(ExperimentSpec spec, Workload workload, IpcProvider provider, Point point, int rep, long seed) {
-    Machine m = Machine.create(config(spec, point, seed));
+    Machine m = Machine.create(config(spec, workload, point, seed));
     IpcSystem ipc = provider.install(m);
     RunMeasurements meas = new RunMeasurements();
     workload.install(m, ipc, WorkloadParams.of(workload, point.params()), meas);

@@ -107,6 +107,10 @@ public final class ReproducePlan {
     p.add(sim("preemption-during-service", "preemption-during-service",
         "Calls whose service outlasts the scheduling quantum: latency and who is charged when the scheduler interrupts a borrowed CPU.",
         sets("ops", "2000", "warmup", "100"), sets("ops", "200", "warmup", "20")));
+    p.add(sim("preemption-soft-hard", "preemption-soft-hard",
+        "K42's claim that soft preemption is cheaper than hard: a server whose stretches without a safe point are shorter than the warning deadline yields in time (a user-level save; it keeps accepting calls), a longer one is stopped by the kernel (a kernel save; calls to it are refused and retried). Latency of a call arriving at the preempted server and the preemption counts, against the stretch and the warning deadline.",
+        sets("ops", "200", "warmup", "10", "section-ns", "20000,200000,1000000", "warning-ns", "50000,500000"),
+        sets("ops", "40", "warmup", "4", "section-ns", "20000,200000", "warning-ns", "50000")));
     p.add(new PlannedExperiment("null-rpc-real", "null-rpc",
         "The same-CPU null call measured on the real engine: the Java implementations on this host (not deterministic; see its metadata.json for the machine).",
         "real", List.of(2), "modern-x86", 5, sets("ops", "20000", "warmup", "2000", "placement", "same-cpu"),
