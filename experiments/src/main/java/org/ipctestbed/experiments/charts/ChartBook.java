@@ -64,12 +64,21 @@ public final class ChartBook {
    *     not a compatible results folder
    */
   public static List<Figure> draw(Path dir, List<String> types) {
+    return draw(dir, types, null);
+  }
+
+  /**
+   * {@link #draw(Path, List)} with {@code metadata} in place of the folder's metadata.json (null: read
+   * it): the harness draws the report of a run before it marks metadata.json finished, so that a
+   * folder never says {@code complete} without its report.
+   */
+  public static List<Figure> draw(Path dir, List<String> types, java.util.Map<String, Object> metadata) {
     for (String t : types) {
       if (!TYPES.contains(t)) {
         throw new IllegalArgumentException("unknown chart type '" + t + "'; allowed: " + String.join(", ", TYPES));
       }
     }
-    ResultData d = new ResultData(dir);
+    ResultData d = new ResultData(dir, metadata);
     // Every chart is built (cheap) so that report.md lists them all; only the selected types are rendered.
     List<Figure> figs = new ArrayList<>();
     Render r = new Render(types);
@@ -258,7 +267,13 @@ public final class ChartBook {
       String ctx = dims.get("engine") + " engine" + (dims.get("engine").equals("sim") ? ", cost model " + d.costModel() : "");
       XYChart c = ChartStyle.xy(
           d.workload + ": throughput vs CPUs (" + ctx + (g.getKey().isEmpty() ? "" : ", " + g.getKey()) + ")",
-          "CPUs", "throughput (operations/s), mean with 95% CI");
+          "CPUs", "throughput (operations/s, log scale), mean with 95% CI");
+      // A log axis: the direct-call lower bound is orders of magnitude above the mechanisms, which a
+      // linear axis flattens to zero (issue 12, "Charts that show the comparison").
+      c.getStyler().setYAxisLogarithmic(true);
+      XYChart speedup = ChartStyle.xy(
+          d.workload + ": speed-up vs CPUs (" + ctx + (g.getKey().isEmpty() ? "" : ", " + g.getKey()) + ")",
+          "CPUs", "speed-up: throughput / throughput at the smallest CPU count");
       int i = 0;
       for (String m : d.mechanisms) {
         List<Double> xs = new ArrayList<>();
@@ -271,13 +286,18 @@ public final class ChartBook {
           }
           xs.add(Double.parseDouble(d.points.get(p).get("cpus")));
           ys.add(s.mean());
-          err.add(orZero(s.ciHalfWidth()));
+          err.add(Math.min(orZero(s.ciHalfWidth()), s.mean() * 0.99)); // a log axis cannot show a bar below 0
         }
-        if (xs.isEmpty()) {
+        if (xs.isEmpty() || ys.get(0) <= 0) {
           continue;
         }
         XYSeries a = c.addSeries(m, xs, ys, err);
         style(a, i, 0);
+        List<Double> su = new ArrayList<>();
+        for (double y : ys) {
+          su.add(y / ys.get(0));
+        }
+        style(speedup.addSeries(m, xs, su), i, 0);
         List<Double> ideal = new ArrayList<>();
         for (double x : xs) {
           ideal.add(ys.get(0) * x / xs.get(0));
@@ -291,7 +311,22 @@ public final class ChartBook {
       if (i > 0) {
         String rest = g.getKey().isEmpty() ? "" : "-" + ResultData.safe(g.getKey().replace(' ', '_').replace('=', '-'));
         r.save(d, c, new Figure("throughput-vs-cpus" + rest, "throughput-vs-cpus",
-            "Throughput against the CPU count per mechanism (95% CI), with ideal linear scaling from the smallest count dashed."), figs);
+            "Throughput against the CPU count per mechanism (95% CI, log axis), with ideal linear scaling from the smallest count dashed."), figs);
+        List<Double> xsAll = new ArrayList<>();
+        for (String p : g.getValue()) {
+          xsAll.add(Double.parseDouble(d.points.get(p).get("cpus")));
+        }
+        List<Double> ideal = new ArrayList<>();
+        for (double x : xsAll) {
+          ideal.add(x / xsAll.get(0));
+        }
+        XYSeries b = speedup.addSeries("ideal linear", xsAll, ideal);
+        b.setLineColor(ChartStyle.GRAYS[0]);
+        b.setLineStyle(ChartStyle.IDEAL);
+        b.setMarker(SeriesMarkers.NONE);
+        r.save(d, speedup, new Figure("speedup-vs-cpus" + rest, "throughput-vs-cpus",
+            "Speed-up against the smallest CPU count per mechanism, with ideal linear speed-up dashed: where a mechanism "
+                + "(or a shared object) stops scaling."), figs);
       }
     }
   }
