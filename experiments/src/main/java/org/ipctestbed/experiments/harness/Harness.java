@@ -47,6 +47,13 @@ public final class Harness {
 
     default void repFinished(ExperimentSpec spec, Point point, String mechanism, int rep, boolean warmup, int done, int total) {}
 
+    /**
+     * From a timer thread, every {@link #HEARTBEAT_NS} while one repetition runs: it has been running
+     * for {@code runningNs} (a 64-CPU, 1000-client repetition can take minutes).
+     */
+    default void repRunning(ExperimentSpec spec, Point point, String mechanism, int rep, boolean warmup, int done, int total,
+        long runningNs) {}
+
     default void finished(ExperimentSpec spec, String status) {}
   }
 
@@ -63,6 +70,17 @@ public final class Harness {
    * habit (STYLE.md), and where contention ({@code CONTENTION_WAIT}, {@code CACHE_LINE_TRANSFER}) went.
    */
   public static final String COST_PREFIX = "cost-ns:";
+
+  /** How often {@link Listener#repRunning} is called during a repetition. */
+  public static final long HEARTBEAT_NS = 10_000_000_000L;
+
+  /** {@link #HEARTBEAT_NS}, shortened by tests. */
+  long heartbeatNs = HEARTBEAT_NS;
+
+  /** The repetition in progress, for the heartbeat thread. */
+  private record Running(Point point, String mechanism, int rep, boolean warmup, int done, int total, long startNs) {}
+
+  private volatile Running running;
 
   private final AtomicReference<String> stopRequest = new AtomicReference<>();
   private final List<String> chartTypes;
@@ -312,6 +330,28 @@ public final class Harness {
     lastWriter = writer;
     int total = plan.totalReps();
     listener.started(spec, total);
+    Thread heartbeat = Thread.ofPlatform().daemon().name("testbed-heartbeat").start(() -> {
+      try {
+        while (true) {
+          Thread.sleep(java.time.Duration.ofNanos(heartbeatNs));
+          Running r = running;
+          if (r != null) {
+            listener.repRunning(spec, r.point(), r.mechanism(), r.rep(), r.warmup(), r.done(), r.total(), System.nanoTime() - r.startNs());
+          }
+        }
+      } catch (InterruptedException stop) {
+        // the run is over
+      }
+    });
+    try {
+      return runPlan(plan, spec, listener, writer, total);
+    } finally {
+      running = null;
+      heartbeat.interrupt();
+    }
+  }
+
+  private Outcome runPlan(Plan plan, ExperimentSpec spec, Listener listener, ResultsWriter writer, int total) {
     List<RepResult> results = new ArrayList<>();
     String status = ResultsWriter.COMPLETE;
     String reason = "";
@@ -331,6 +371,7 @@ public final class Harness {
           boolean warmup = i < 0;
           long seed = spec.seed() + i; // warm-ups (i < 0) run below the base seed
           listener.repStarting(spec, point, provider.name(), warmup ? i + warmups : i, warmup, done, total);
+          running = new Running(point, provider.name(), warmup ? i + warmups : i, warmup, done, total, System.nanoTime());
           RepResult r;
           try {
             r = runOnce(spec, plan.workload(), provider, point, warmup ? -1 : i, seed);
@@ -342,6 +383,7 @@ public final class Harness {
             report = where + fullReport(e);
             break outer;
           }
+          running = null;
           done++;
           if (!warmup) {
             results.add(r);

@@ -43,7 +43,7 @@ public final class Progress implements Harness.Listener {
   }
 
   @Override
-  public void started(ExperimentSpec spec, int totalReps) {
+  public synchronized void started(ExperimentSpec spec, int totalReps) {
     startNanos = System.nanoTime();
     if (!quiet) {
       out.printf(java.util.Locale.ROOT, "testbed: %s: %d repetitions (%s; %s; cost model %s) -> %s%n",
@@ -53,7 +53,7 @@ public final class Progress implements Harness.Listener {
   }
 
   @Override
-  public void repFinished(ExperimentSpec spec, Point point, String mechanism, int rep, boolean warmup, int done, int total) {
+  public synchronized void repFinished(ExperimentSpec spec, Point point, String mechanism, int rep, boolean warmup, int done, int total) {
     if (quiet) {
       return;
     }
@@ -86,7 +86,7 @@ public final class Progress implements Harness.Listener {
 
   /** On a terminal, says which repetition is running now (a long one would otherwise look stuck). */
   @Override
-  public void repStarting(ExperimentSpec spec, Point point, String mechanism, int rep, boolean warmup, int done, int total) {
+  public synchronized void repStarting(ExperimentSpec spec, Point point, String mechanism, int rep, boolean warmup, int done, int total) {
     if (quiet || !terminal) {
       return;
     }
@@ -99,8 +99,28 @@ public final class Progress implements Harness.Listener {
     out.flush();
   }
 
+  /** A repetition that runs long: say so (in plain mode, a line per heartbeat), so the run does not look stuck. */
   @Override
-  public void finished(ExperimentSpec spec, String status) {
+  public synchronized void repRunning(ExperimentSpec spec, Point point, String mechanism, int rep, boolean warmup, int done,
+      int total, long runningNs) {
+    if (quiet) {
+      return;
+    }
+    String line = String.format(java.util.Locale.ROOT, "[%d/%d] %s%s | %s %s %d/%d running for %s | %s elapsed",
+        done + 1, total, spec.workload(), point.label().isEmpty() ? "" : " " + point.label(), mechanism,
+        warmup ? "warm-up" : "rep", rep + 1, warmup ? spec.warmupsFor(point.engine()) : spec.reps(),
+        clock(runningNs), clock(System.nanoTime() - startNanos));
+    if (terminal) {
+      out.print("\r" + (line.length() < lastWidth ? line + " ".repeat(lastWidth - line.length()) : line));
+      lastWidth = line.length();
+    } else {
+      out.println("testbed: " + line);
+    }
+    out.flush();
+  }
+
+  @Override
+  public synchronized void finished(ExperimentSpec spec, String status) {
     if (quiet) {
       return;
     }
