@@ -124,13 +124,24 @@ public final class Harness {
 
   /** A resolved, validated experiment: the workload, providers and grid points. */
   public record Plan(ExperimentSpec spec, Workload workload, List<IpcProvider> providers, List<Point> points) {
+    /** Every repetition the run will make, warm-ups included ({@link #plan} keeps it within {@link #MAX_TOTAL_REPS}). */
     public int totalReps() {
-      int n = 0;
-      for (Point p : points) {
-        n += providers.size() * (spec.reps() + spec.warmupsFor(p.engine()));
-      }
-      return n;
+      return Math.toIntExact(totalRepsOf(spec, providers.size(), points));
     }
+  }
+
+  /** The most measured (or warm-up) repetitions per point and strategy: {@code --reps}, {@code --warmup-reps}. */
+  public static final int MAX_REPS = 1_000_000;
+
+  /** The most repetitions of one run, all points, strategies and warm-ups together. */
+  public static final long MAX_TOTAL_REPS = 10_000_000L;
+
+  private static long totalRepsOf(ExperimentSpec spec, int providers, List<Point> points) {
+    long n = 0;
+    for (Point p : points) {
+      n += (long) providers * ((long) spec.reps() + spec.warmupsFor(p.engine()));
+    }
+    return n;
   }
 
   /**
@@ -142,9 +153,18 @@ public final class Harness {
     if (spec.reps() < 1) {
       throw new IllegalArgumentException("--reps must be at least 1, got " + spec.reps());
     }
+    if (spec.reps() > MAX_REPS) {
+      throw new IllegalArgumentException("--reps must be 1.." + MAX_REPS + ", got " + spec.reps());
+    }
     if (spec.warmupReps() < -1) {
       throw new IllegalArgumentException("--warmup-reps must be 0 or more, got " + spec.warmupReps());
     }
+    if (spec.warmupReps() > MAX_REPS) {
+      throw new IllegalArgumentException("--warmup-reps must be 0.." + MAX_REPS + ", got " + spec.warmupReps());
+    }
+    refuseDuplicates("--engine", spec.engines());
+    refuseDuplicates("--cpus", spec.cpus());
+    spec.sets().forEach((k, v) -> refuseDuplicates("--set " + k + "=", v.stream().map(String::trim).toList()));
     Workload workload = WorkloadRegistry.named(spec.workload());
     if (spec.mechanisms().isEmpty()) {
       throw new IllegalArgumentException("no IPC strategy to run; available: "
@@ -197,8 +217,23 @@ public final class Harness {
       }
     }
     List<Point> points = expand(spec, workload);
+    long total = totalRepsOf(spec, providers.size(), points);
+    if (total > MAX_TOTAL_REPS) {
+      throw new IllegalArgumentException("the run would make " + total + " repetitions (" + points.size() + " point(s) x "
+          + providers.size() + " strateg(ies) x (reps + warm-ups)); at most " + MAX_TOTAL_REPS + " per run");
+    }
     preflight(spec, workload, providers, points);
     return new Plan(spec, workload, List.copyOf(providers), List.copyOf(points));
+  }
+
+  /** A sweep that lists a value twice would run the same point twice with the same seeds. */
+  private static void refuseDuplicates(String option, List<?> values) {
+    java.util.Set<Object> seen = new java.util.HashSet<>();
+    for (Object v : values) {
+      if (!seen.add(v)) {
+        throw new IllegalArgumentException(option + " lists '" + v + "' twice; give each value once");
+      }
+    }
   }
 
   static List<Point> expand(ExperimentSpec spec, Workload workload) {

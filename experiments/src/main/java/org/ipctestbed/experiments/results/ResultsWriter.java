@@ -431,7 +431,7 @@ public final class ResultsWriter {
     m.put("git", git);
     m.put("startedAt", started);
     m.put("endedAt", st.equals(RUNNING) ? null : Instant.now().toString());
-    m.put("plannedReps", plan.points().size() * plan.providers().size() * spec.reps());
+    m.put("plannedReps", (long) plan.points().size() * plan.providers().size() * spec.reps());
     m.put("completedReps", results.size());
     List<Object> reps = new ArrayList<>();
     long clamped = 0;
