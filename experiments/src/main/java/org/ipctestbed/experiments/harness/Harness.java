@@ -200,7 +200,17 @@ public final class Harness {
       EngineKind.named(e);
     }
     org.ipctestbed.substrate.CostModel.named(spec.costModel());
-    SchedulerPolicy.named(spec.policy());
+    if (spec.policy().trim().equals(NATIVE_POLICY)) {
+      for (IpcProvider p : providers) {
+        SchedulerPolicy.named(p.nativePolicy());
+      }
+    } else {
+      try {
+        SchedulerPolicy.named(spec.policy());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(e.getMessage() + ", or native (each strategy on its own OS's policy)", e);
+      }
+    }
     int host = Runtime.getRuntime().availableProcessors();
     for (int c : spec.cpus()) {
       if (c < 1 || c > MachineConfig.MAX_CPUS) {
@@ -293,7 +303,7 @@ public final class Harness {
   private static void preflight(ExperimentSpec spec, Workload workload, List<IpcProvider> providers, List<Point> points) {
     for (Point p : points) {
       for (IpcProvider provider : providers) {
-        MachineConfig cfg = config(spec, workload, p, spec.seed()).toBuilder().engine(EngineKind.SIM).build();
+        MachineConfig cfg = config(spec, workload, provider, p, spec.seed()).toBuilder().engine(EngineKind.SIM).build();
         Machine m = Machine.create(cfg);
         IpcSystem ipc = provider.install(m);
         try {
@@ -306,13 +316,21 @@ public final class Harness {
     }
   }
 
-  static MachineConfig config(ExperimentSpec spec, Workload workload, Point p, long seed) {
+  /** {@code --policy native}: each strategy runs on its own OS's scheduler ({@link IpcProvider#nativePolicy()}). */
+  public static final String NATIVE_POLICY = "native";
+
+  /** The scheduler policy {@code provider} runs on in {@code spec}. */
+  public static String policyFor(ExperimentSpec spec, IpcProvider provider) {
+    return spec.policy().trim().equals(NATIVE_POLICY) ? provider.nativePolicy() : spec.policy();
+  }
+
+  static MachineConfig config(ExperimentSpec spec, Workload workload, IpcProvider provider, Point p, long seed) {
     MachineConfig.Builder b = MachineConfig.builder()
         .cpus(p.cpus())
         .engine(p.engine())
         .costModel(spec.costModel())
         .deterministic(spec.deterministic())
-        .policy(spec.policy())
+        .policy(policyFor(spec, provider))
         .seed(seed);
     return workload.machine(b, WorkloadParams.of(workload, p.params())).build();
   }
@@ -470,7 +488,7 @@ public final class Harness {
 
   /** One repetition on a fresh machine. */
   static RepResult runOnce(ExperimentSpec spec, Workload workload, IpcProvider provider, Point point, int rep, long seed) {
-    Machine m = Machine.create(config(spec, workload, point, seed));
+    Machine m = Machine.create(config(spec, workload, provider, point, seed));
     IpcSystem ipc = provider.install(m);
     RunMeasurements meas = new RunMeasurements();
     workload.install(m, ipc, WorkloadParams.of(workload, point.params()), meas);
