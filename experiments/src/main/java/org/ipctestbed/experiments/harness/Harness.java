@@ -16,6 +16,7 @@ import org.ipctestbed.ipc.IpcProvider;
 import org.ipctestbed.ipc.IpcSystem;
 import org.ipctestbed.substrate.Category;
 import org.ipctestbed.substrate.EngineKind;
+import org.ipctestbed.substrate.LedgerSnapshot;
 import org.ipctestbed.substrate.Machine;
 import org.ipctestbed.substrate.MachineConfig;
 import org.ipctestbed.substrate.Process;
@@ -312,22 +313,25 @@ public final class Harness {
   static RepResult runOnce(ExperimentSpec spec, Workload workload, IpcProvider provider, Point point, int rep, long seed) {
     Machine m = Machine.create(config(spec, point, seed));
     IpcSystem ipc = provider.install(m);
-    RunMeasurements meas = new RunMeasurements();
+    RunMeasurements meas = new RunMeasurements(m);
     workload.install(m, ipc, WorkloadParams.of(workload, point.params()), meas);
     long elapsed = m.run();
+    // CPU time and throughput cover the measured window only: from the end of the warm-up (the
+    // ledger snapshot the workload's warm-up barrier took) to the end of the run.
+    LedgerSnapshot start = meas.windowStart();
     Map<String, long[]> byName = new LinkedHashMap<>();
     for (Process p : m.processes()) {
       long[] a = byName.computeIfAbsent(p.name(), k -> new long[2]);
-      a[0] += m.ledger().processNs(p, Category.USER);
-      a[1] += m.ledger().processNs(p, Category.MECHANISM);
+      a[0] += m.ledger().processNs(p, Category.USER) - start.processNs(p, Category.USER);
+      a[1] += m.ledger().processNs(p, Category.MECHANISM) - start.processNs(p, Category.MECHANISM);
     }
     List<RepResult.CpuTime> cpu = new ArrayList<>();
     byName.forEach((name, a) -> {
       cpu.add(new RepResult.CpuTime(name, "user", a[0]));
       cpu.add(new RepResult.CpuTime(name, "mechanism", a[1]));
     });
-    cpu.add(new RepResult.CpuTime("idle", "idle", m.ledger().idleNs()));
-    return new RepResult(point, provider.name(), rep, seed, elapsed, meas.counters(), meas.histograms(), cpu,
+    cpu.add(new RepResult.CpuTime("idle", "idle", m.ledger().idleNs() - start.idleNs()));
+    return new RepResult(point, provider.name(), rep, seed, elapsed, elapsed - start.atNs(), meas.counters(), meas.histograms(), cpu,
         m.ledger().identityError(), m.traceDigest(), meas.clampedSamples(), meas.notes());
   }
 }

@@ -170,6 +170,7 @@ public final class ResultsWriter {
     prefix.add(Long.toString(r.seed()));
     List<List<String>> out = new ArrayList<>();
     row(out, prefix, "elapsed", "", "value", r.elapsedNs(), "ns");
+    row(out, prefix, "measured_elapsed", "", "value", r.measuredNs(), "ns");
     if (r.counters().containsKey("ops")) {
       row(out, prefix, "throughput", "", "value", r.throughput(), "ops/s");
     }
@@ -325,15 +326,17 @@ public final class ResultsWriter {
       if (!r.notes().isEmpty()) {
         @SuppressWarnings("unchecked")
         Map<String, Object> forMech = (Map<String, Object>) notes.computeIfAbsent(r.mechanism(), k -> new LinkedHashMap<String, Object>());
-        forMech.putAll(r.notes());
+        // One entry per point: a later point's note must not replace an earlier point's.
+        String at = r.point().label();
+        r.notes().forEach((k, v) -> forMech.put(at.isEmpty() ? k : k + " (" + at + ")", v));
       }
     }
     m.put("notes", notes);
     m.put("clampedLatencySamples", clamped);
     Map<String, Object> units = new LinkedHashMap<>();
     units.put("latency", "ns (virtual in sim, wall in real)");
-    units.put("throughput", "operations per second of elapsed time");
-    units.put("cpu_time", "ns charged by the ledger, per process name (processes of one name summed) and category");
+    units.put("throughput", "operations per second of the measured window (measured_elapsed: warm-up excluded)");
+    units.put("cpu_time", "ns charged by the ledger during the measured window, per process name (processes of one name summed) and category");
     m.put("units", units);
     AtomicFiles.writeString(dir.resolve(ResultsDir.METADATA), Json.write(m));
   }

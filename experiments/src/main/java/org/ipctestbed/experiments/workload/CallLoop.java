@@ -7,7 +7,7 @@ import org.ipctestbed.substrate.Fiber;
 
 /**
  * One client's closed loop of synchronous calls, the core of the call workloads: {@code warmup}
- * unmeasured calls, then {@code ops} calls each timed with the machine's clock ({@link Fiber#now()})
+ * unmeasured calls, a {@link WarmupBarrier} where the clients meet (when given one), then {@code ops} calls each timed with the machine's clock ({@link Fiber#now()})
  * into the latency recorder and counted in {@code ops}. Each call carries a fresh sequence number
  * (request word {@link RequestedWork#SEQ_WORD}) that the reply must echo.
  *
@@ -26,6 +26,7 @@ final class CallLoop {
   private final Measurements.LatencyRecorder latency;
   private final Measurements.Counter opsCounter;
   private final Refusals refusals;
+  private final WarmupBarrier barrier;
 
   /**
    * @param who the client, for messages ({@code client-0})
@@ -41,6 +42,25 @@ final class CallLoop {
       Measurements.LatencyRecorder latency,
       Measurements.Counter opsCounter,
       Refusals refusals) {
+    this(who, connection, request, reply, warmup, ops, latency, opsCounter, refusals, null);
+  }
+
+  /**
+   * As above, meeting the other clients at {@code barrier} (may be {@code null}) between the warm-up
+   * and the measured calls.
+   */
+  CallLoop(
+      String who,
+      Connection connection,
+      IpcMessage request,
+      IpcMessage reply,
+      long warmup,
+      long ops,
+      Measurements.LatencyRecorder latency,
+      Measurements.Counter opsCounter,
+      Refusals refusals,
+      WarmupBarrier barrier) {
+    this.barrier = barrier;
     this.who = who;
     this.connection = connection;
     this.request = request;
@@ -56,12 +76,18 @@ final class CallLoop {
   void run(Fiber self) {
     long total = warmup + ops;
     for (long i = 0; i < total; i++) {
+      if (i == warmup && barrier != null) {
+        barrier.arrive(self);
+      }
       request.word(RequestedWork.SEQ_WORD, i);
       long t0 = self.now();
       int st = connection.call(self, request, reply);
       long t1 = self.now();
       if (st != Status.OK) {
         if (refusals.sizeRefused(st, request.length(), who)) {
+          if (i < warmup && barrier != null) {
+            barrier.withdraw();
+          }
           return;
         }
         throw new IllegalStateException(who + ": call " + i + " returned " + Status.name(st));

@@ -70,13 +70,14 @@ public final class ManyClientsWorkload implements Workload {
     Measurements.LatencyRecorder latency = sink.latency("call");
     Measurements.Counter opsCounter = sink.counter("ops");
     Refusals refusals = new Refusals(sink);
+    WarmupBarrier barrier = clients > 0 ? sink.warmupBarrier(clients) : null;
     for (int i = 0; i < clients; i++) {
       String name = "client-" + i;
       int cpu = i % cpus;
       Process client = machine.newProcess(name);
       Connection c = ipc.connect(client, cpu, service);
       IpcMessage request = new IpcMessage(0).op(1);
-      CallLoop loop = new CallLoop(name, c, request, new IpcMessage(0), warmup, ops, latency, opsCounter, refusals);
+      CallLoop loop = new CallLoop(name, c, request, new IpcMessage(0), warmup, ops, latency, opsCounter, refusals, barrier);
       client.spawn(name, cpu, loop::run);
     }
   }

@@ -44,7 +44,7 @@ final class OneClientRpc {
     CallLoop loop =
         new CallLoop(
             "client-0", c, request, new IpcMessage(0), warmup, ops, sink.latency("call"), sink.counter("ops"),
-            new Refusals(sink));
+            new Refusals(sink), sink.warmupBarrier(1));
     client.spawn("client-0", 0, self -> {
       loop.run(self);
       sink.note("served-on", servedOn.describe(serverCpu));
