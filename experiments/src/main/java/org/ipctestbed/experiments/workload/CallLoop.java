@@ -31,23 +31,7 @@ final class CallLoop {
   /**
    * @param who the client, for messages ({@code client-0})
    * @param request filled once by the caller (op, words, payload); the loop sets only the sequence word
-   */
-  CallLoop(
-      String who,
-      Connection connection,
-      IpcMessage request,
-      IpcMessage reply,
-      long warmup,
-      long ops,
-      Measurements.LatencyRecorder latency,
-      Measurements.Counter opsCounter,
-      Refusals refusals) {
-    this(who, connection, request, reply, warmup, ops, latency, opsCounter, refusals, null);
-  }
-
-  /**
-   * As above, meeting the other clients at {@code barrier} (may be {@code null}) between the warm-up
-   * and the measured calls.
+   * @param barrier where the clients meet between the warm-up and the measured calls, or {@code null}
    */
   CallLoop(
       String who,
