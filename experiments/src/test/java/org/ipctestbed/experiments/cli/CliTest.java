@@ -181,7 +181,9 @@ class CliTest {
     Result r = cli("compare", good.toString(), variant("zero", "--cost-model", "zero").toString());
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("Settings that changed: cost_model modern-x86 -> zero."), r.out());
-    assertTrue(r.out().contains("8 measurement(s) compared; 8 changed significantly"), r.out());
+    // The p99 rows have no variance on either side: Welch's test cannot be computed, so they are
+    // n/a rather than significant on Mann-Whitney alone (issue 14).
+    assertTrue(r.out().contains("8 measurement(s) compared; 6 changed significantly"), r.out());
   }
 
   @Test
