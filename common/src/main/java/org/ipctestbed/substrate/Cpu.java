@@ -190,6 +190,12 @@ public final class Cpu {
       return;
     }
     f.killed = true;
+    if (f.upcallee != null) {
+      // Its stack is running a server it called (an upcall): that server's code must finish on it
+      // first. The fiber unwinds or stops when the upcall returns (Fiber.upcall); finishing it here
+      // would count it done twice, and resuming it would run the server's frames as this fiber.
+      return;
+    }
     if (f.upcallCaller != null) {
       // It runs on a caller's stack: let it be dispatched once more to unwind (Fiber.suspend).
       if (f.state == FiberState.BLOCKED) {

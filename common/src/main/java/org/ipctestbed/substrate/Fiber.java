@@ -68,12 +68,15 @@ public final class Fiber {
   long workRemaining;
   Category workCategory = Category.USER;
   int critDepth;
+  private Object attachment;
   boolean hardPreempted;
   boolean killed;
   long sleepGen;
   long sleepUntil;
   /** The fiber whose stack this one runs on during an {@link #upcall}, or {@code null}. */
   Fiber upcallCaller;
+  /** The fiber running on this one's stack during an {@link #upcall} it made, or {@code null}. */
+  Fiber upcallee;
   long softPreemptions;
   long hardPreemptions;
 
@@ -370,6 +373,7 @@ public final class Fiber {
     server.blockReason = null;
     server.hardPreempted = false;
     server.upcallCaller = this;
+    upcallee = server;
     cpu.current = server;
     int result = 0;
     boolean aborted = false;
@@ -385,6 +389,7 @@ public final class Fiber {
       server.blockReason = serverReason;
       server.coroutine = own;
       server.upcallCaller = null;
+      upcallee = null;
       state = FiberState.RUNNING;
       blockReason = null;
     }
@@ -396,6 +401,15 @@ public final class Fiber {
       if (aborted) {
         throw new DeadProcessException("upcall from fiber '" + name + "'", server);
       }
+    }
+    if (killed || !process.isAlive()) {
+      // This fiber was killed while its stack ran the server (Cpu.killLocal left it alone then):
+      // unwind too, to the upcall that lent this stack, or stop here if the stack is its own.
+      killed = true;
+      if (upcallCaller != null) {
+        throw UpcallAbort.INSTANCE;
+      }
+      suspend(Op.YIELD);
     }
     if (cpu.account != entryAccount) {
       suspend(Op.YIELD); // slow return: through the scheduler, in this fiber's own account
@@ -448,6 +462,20 @@ public final class Fiber {
       cpu.runDeferredIpis();
       safePoint();
     }
+  }
+
+  /**
+   * The object a mechanism keeps with this thread (LWKT's {@code td_msgport}, the thread's own
+   * port), or {@code null}. One slot: the mechanism that runs the thread owns it.
+   */
+  public Object attachment() {
+    return attachment;
+  }
+
+  /** Sets {@link #attachment()}; only the fiber itself may (it is read without synchronisation). */
+  public void attach(Object a) {
+    checkSelf("attach");
+    attachment = a;
   }
 
   /** Whether this fiber is inside a critical section. */

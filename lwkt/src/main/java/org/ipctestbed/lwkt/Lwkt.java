@@ -31,6 +31,9 @@ public final class Lwkt {
   /** {@code PCATCH}: the wait may be interrupted by a signal ({@link ThreadPort#signal()}). */
   public static final int PCATCH = 0x0100;
 
+  /** {@code ESRCH}: the owner of the target port died (its exit path completed the message). */
+  public static final int ESRCH = Status.ESRCH;
+
   /** {@code ENOENT}: {@code dropmsg} found nothing to drop. */
   public static final int ENOENT = 2;
 
@@ -59,14 +62,16 @@ public final class Lwkt {
     msg.abortFn = java.util.Objects.requireNonNull(abortFn, "abort function");
   }
 
-  private static void checkSendable(LwktPort port, LwktMsg msg, MsgTransition t) {
+  /**
+   * Everything that could refuse a send, checked before the message changes (invariant 17): the
+   * message's state, a reply port, and the put itself (the port kind, the caller's access).
+   */
+  private static void checkSendable(Fiber self, LwktPort port, LwktMsg msg, MsgTransition t) {
     if (msg.replyPort == null) {
       throw new MsgStateException(msg, "send without a reply port (call Lwkt.initmsg first)", msg.flags());
     }
     msg.check(t);
-    if (!port.canPut()) {
-      throw port.illegal("putport (sendmsg/domsg/forwardmsg)", msg);
-    }
+    port.checkPut(self, msg);
   }
 
   /**
@@ -75,7 +80,7 @@ public final class Lwkt {
    * port as usual (invariant 6). The message is the target's until the reply is pulled.
    */
   public static void sendmsg(Fiber self, LwktPort port, LwktMsg msg) {
-    checkSendable(port, msg, MsgTransition.SEND);
+    checkSendable(self, port, msg, MsgTransition.SEND);
     msg.apply(MsgTransition.SEND);
     int error = port.putport(self, msg);
     if (error != EASYNC) {
@@ -92,7 +97,12 @@ public final class Lwkt {
    * @return the message's result code ({@code ms_error})
    */
   public static int domsg(Fiber self, LwktPort port, LwktMsg msg, int flags) {
-    checkSendable(port, msg, MsgTransition.DOMSG);
+    checkSendable(self, port, msg, MsgTransition.DOMSG);
+    if (!(port instanceof SpecialPorts.PutOnly)) {
+      // The put will answer EASYNC: the caller must be able to wait on its reply port. A put-only
+      // port's function may complete the message at once, so there the wait is checked only if needed.
+      msg.replyPort.checkWait(self, msg);
+    }
     msg.apply(MsgTransition.DOMSG);
     int error = port.putport(self, msg);
     if (error == EASYNC) {
@@ -110,7 +120,8 @@ public final class Lwkt {
    * @return what the put returned ({@link #EASYNC} or the synchronous result)
    */
   public static int forwardmsg(Fiber self, LwktPort port, LwktMsg msg) {
-    checkSendable(port, msg, MsgTransition.FORWARD);
+    checkSendable(self, port, msg, MsgTransition.FORWARD);
+    ThreadPort.release(msg);
     int error = port.putport(self, msg);
     if (error != EASYNC) {
       replymsg(self, msg, error);
@@ -124,8 +135,15 @@ public final class Lwkt {
    */
   public static void replymsg(Fiber self, LwktMsg msg, int error) {
     msg.check(MsgTransition.COMPLETE);
+    int saved = msg.error;
     msg.error = error;
-    msg.replyPort.replyport(self, msg);
+    try {
+      msg.replyPort.replyport(self, msg);
+    } catch (RuntimeException refused) {
+      msg.error = saved; // the reply port refused: nothing changed (invariant 17)
+      throw refused;
+    }
+    ThreadPort.release(msg);
   }
 
   /**
@@ -162,11 +180,17 @@ public final class Lwkt {
 
   /**
    * {@code lwkt_dropmsg}: the target port's owner takes back a queued, not yet replied message and
-   * marks it {@code DONE} (not replied).
+   * marks it {@code DONE} (not replied). Only a message initialised {@code DROPABLE} may be dropped
+   * (invariant 16).
    *
    * @return 0, or {@link #ENOENT} if the message is not queued as a request on its target port
+   * @throws MsgStateException if the message is not {@code DROPABLE} (nothing changed)
    */
   public static int dropmsg(Fiber self, LwktMsg msg) {
+    if (!msg.has(MsgFlags.DROPABLE)) {
+      // KKASSERT(msg->ms_flags & MSGF_DROPABLE) in the modern lwkt_dropmsg (invariant 16).
+      throw new MsgStateException(msg, "dropmsg of a message not initialised DROPABLE", msg.flags());
+    }
     LwktPort port = msg.targetPort;
     if (port == null) {
       return ENOENT;

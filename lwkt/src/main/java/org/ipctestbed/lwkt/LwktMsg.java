@@ -36,6 +36,11 @@ public class LwktMsg {
   LwktMsg prev;
   LwktMsgQueue queue;
 
+  // Held in service by a thread port's owner (pulled, not yet replied): see ThreadPort's exit path.
+  ThreadPort heldBy;
+  LwktMsg heldNext;
+  LwktMsg heldPrev;
+
   LwktPort targetPort;
   LwktPort replyPort;
   private volatile int flags;
@@ -104,19 +109,27 @@ public class LwktMsg {
   }
 
   /**
-   * Makes transition {@code t}: checks that the message is in {@code t.from()}, then clears and sets
-   * its bits. The only place the state bits change.
+   * Makes transition {@code t}: checks that the message is in {@code t.from()} and that clearing
+   * and setting its bits leads to {@code t.to()}, then writes them. The only place the state bits
+   * change.
    *
    * @throws MsgStateException (nothing changed) if the message is not in {@code t.from()}
    */
   final void apply(MsgTransition t) {
     int f;
+    int next;
     do {
       f = flags;
       if (MsgState.of(f) != t.from) {
         throw new MsgStateException(this, t, f);
       }
-    } while (!FLAGS.compareAndSet(this, f, (f & ~t.clear) | t.set));
+      next = (f & ~t.clear) | t.set;
+      if (MsgState.of(next) != t.to) {
+        // Unreachable while the table is right (MsgTransition checks it at class load); kept so that a
+        // future edit of the table cannot corrupt a message silently.
+        throw new MsgStateException(this, t + " would lead to " + MsgState.of(next) + ", not " + t.to, f);
+      }
+    } while (!FLAGS.compareAndSet(this, f, next));
   }
 
   /**

@@ -88,9 +88,23 @@ public abstract class LwktPort {
     throw illegal("putport (sendmsg/domsg/forwardmsg)", msg);
   }
 
-  /** Whether {@link #putport} is legal on this port (checked before a send changes the message). */
-  boolean canPut() {
-    return false;
+  /**
+   * Refuses, by throwing before anything changed, a put that {@link #putport} would refuse: illegal on
+   * this kind, or a caller without the access the kind requires (invariant 17). Called by {@code
+   * sendmsg}, {@code domsg} and {@code forwardmsg} before they touch the message.
+   */
+  void checkPut(Fiber self, LwktMsg msg) {
+    throw illegal("putport (sendmsg/domsg/forwardmsg)", msg);
+  }
+
+  /**
+   * Refuses, by throwing before anything changed, a {@link #waitmsg} of {@code msg} by {@code self}
+   * that this port (the message's reply port) would refuse: called by {@code domsg} before the send,
+   * so that a {@code domsg} that could not wait for its reply never leaves the message in flight
+   * (invariant 17).
+   */
+  void checkWait(Fiber self, LwktMsg msg) {
+    throw illegal("waitmsg", msg);
   }
 
   /** {@code mp_waitmsg} of the reply port: block until {@code msg} is DONE, pull a queued reply. */
@@ -149,6 +163,20 @@ public abstract class LwktPort {
       self.charge(org.ipctestbed.substrate.Cost.QUEUE_OP);
     }
     return m;
+  }
+
+  /**
+   * The body every {@code mp_dropmsg} shares: if {@code msg} is queued on this port as a request (not
+   * a reply), pull it and mark it {@code DONE} (never replied, invariant 19); else {@link
+   * Lwkt#ENOENT}. Under the port's discipline (the owner's CPU, the port's lock).
+   */
+  final int dropIfQueuedRequest(LwktMsg msg) {
+    if ((msg.flags() & (MsgFlags.REPLY | MsgFlags.QUEUED)) == MsgFlags.QUEUED
+        && (msg.queue == msgq || msg.queue == msgqPrio)) {
+      pull(msg, MsgTransition.DROP);
+      return 0;
+    }
+    return Lwkt.ENOENT;
   }
 
   /** {@code KASSERT((ms_flags & MSGF_DROPABLE) == 0, "can't wait dropable message")}. */

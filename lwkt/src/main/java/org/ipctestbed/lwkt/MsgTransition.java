@@ -59,8 +59,21 @@ public enum MsgTransition {
     return from;
   }
 
-  /** The state it leads to. */
+  /** The state it leads to: {@link LwktMsg#apply} checks that the flags it writes describe it. */
   public MsgState to() {
     return to;
+  }
+
+  static {
+    // The table is checked once, when the class loads: clearing and setting the bits of a transition
+    // must lead from every flag combination of its source state to its target state.
+    for (MsgTransition t : values()) {
+      for (int f = 0; f <= MsgFlags.STATE_BITS; f++) {
+        if ((f & ~MsgFlags.STATE_BITS) == 0 && MsgState.of(f) == t.from && MsgState.of((f & ~t.clear) | t.set) != t.to) {
+          throw new ExceptionInInitializerError(t + " leads from flags " + MsgFlags.describe(f) + " to "
+              + MsgState.of((f & ~t.clear) | t.set) + ", not " + t.to);
+        }
+      }
+    }
   }
 }

@@ -18,7 +18,7 @@ final class SpecialPorts {
 
     @Override
     void replyport(Fiber self, LwktMsg msg) {
-      msg.apply(MsgTransition.COMPLETE);
+      Lwkt.nullReply(msg);
     }
 
     @Override
@@ -63,8 +63,8 @@ final class SpecialPorts {
     }
 
     @Override
-    boolean canPut() {
-      return true;
+    void checkPut(Fiber self, LwktMsg msg) {
+      // Any thread may put; the function decides.
     }
 
     @Override

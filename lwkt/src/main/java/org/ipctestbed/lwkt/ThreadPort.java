@@ -26,11 +26,18 @@ import org.ipctestbed.substrate.FiberState;
  * <p>The owner: DragonFly embeds a thread's port in the thread ({@code td_msgport}) and initialises it
  * before the thread runs. Here a port is made for a CPU and bound to its owner fiber either at once
  * ({@link #ThreadPort(Fiber)}, from inside the fiber) or by the fiber's first statement ({@link
- * #bindOwner}); until then puts queue normally and nobody can get. Fibers never migrate in the
- * substrate, so the original's "chase a migrated owner" re-post is kept but never taken.
+ * #bindOwner}); until then puts queue normally and nobody can get. {@link #of(Fiber)} is the
+ * thread's own port ({@code td_msgport}), made on first use. Fibers never migrate in the substrate,
+ * so the original's re-post that chases a migrated owner is not needed.
  *
- * <p>Differences: {@code MSGF_NORESCHED} is not honoured (the substrate's wake decides preemption by
- * priority alone); the queueing done by an IPI handler on the owner's CPU is not charged (handlers
+ * <p>Owner death (invariant 20): when the owner's process is killed, the port's {@link ExitPath}
+ * inherits it and completes with {@link Lwkt#ESRCH} every message the owner held in service (pulled,
+ * not yet replied), every message queued, and every message still arriving; a put made after the
+ * death completes with {@code ESRCH} at once, in the sender's context. So every {@code domsg}
+ * waiting on such a message returns. A thread that merely returns while its process lives is not a
+ * death here (its port stays as it is).
+ *
+ * <p>Differences: the queueing done by an IPI handler on the owner's CPU is not charged (handlers
  * cannot charge; {@link Cost#IPI_LATENCY} stands for it). The substrate has no signals, so the
  * signal that interrupts a {@link Lwkt#PCATCH} wait ({@code lwkt_sleep} returning an error) is posted
  * to the port with {@link #signal()}: a thread's port stands for the thread, as {@code td_msgport}
@@ -40,6 +47,10 @@ public final class ThreadPort extends LwktPort {
   private final Cpu cpu;
   private volatile Fiber owner;
   private volatile boolean signalPending;
+  private volatile boolean ownerDead;
+  /** Messages pulled by the owner and not yet replied or forwarded (linked through the message). */
+  private LwktMsg held;
+  private final SpinLock heldLock = new SpinLock();
 
   // Statistics, written on the owner's CPU only.
   long localPuts;
@@ -52,6 +63,21 @@ public final class ThreadPort extends LwktPort {
   public ThreadPort(Fiber owner) {
     this(owner.cpu(), owner.name() + ".msgport");
     this.owner = owner;
+    watchOwner(owner);
+  }
+
+  /**
+   * The thread's own port ({@code td_msgport}): every thread has one, made on first use and kept with
+   * the thread. Call from inside {@code self}.
+   */
+  public static ThreadPort of(Fiber self) {
+    Object a = self.attachment();
+    if (a instanceof ThreadPort p) {
+      return p;
+    }
+    ThreadPort p = new ThreadPort(self);
+    self.attach(p);
+    return p;
   }
 
   /** A port for a thread of CPU {@code cpu}, bound later by {@link #bindOwner}. */
@@ -75,6 +101,78 @@ public final class ThreadPort extends LwktPort {
       throw new PortException(this + " is already owned by fiber '" + o.name() + "'");
     }
     owner = self; // a dead owner's port may be inherited by an exit path on the same CPU
+    if (o == null || o.process() != self.process()) {
+      watchOwner(self);
+    }
+  }
+
+  // ------------------------------------------------------------------ owner death (invariant 20)
+
+  private void watchOwner(Fiber f) {
+    f.process().onKill(this::ownerDied);
+  }
+
+  /**
+   * The owner's process was killed (in the killer's context): from now on a put answers {@link
+   * Lwkt#ESRCH} at once, and an exit-path thread on the port's CPU inherits the port and replies
+   * {@code ESRCH} to the messages the owner held in service, those queued and those still arriving.
+   */
+  private void ownerDied() {
+    Fiber o = owner;
+    if (o == null || o.process().isAlive() || ownerDead) {
+      return;
+    }
+    ownerDead = true;
+    ExitPath.start(this);
+  }
+
+  /** Whether the owner's process has died (its exit path answers the port from then on). */
+  public boolean ownerDead() {
+    return ownerDead;
+  }
+
+  /** A message pulled by the owner is held in service until it is replied or forwarded. */
+  private void hold(LwktMsg m) {
+    heldLock.lock();
+    m.heldBy = this;
+    m.heldPrev = null;
+    m.heldNext = held;
+    if (held != null) {
+      held.heldPrev = m;
+    }
+    held = m;
+    heldLock.unlock();
+  }
+
+  /** Forgets {@code m} as held in service, if a thread port holds it (replymsg, forwardmsg). */
+  static void release(LwktMsg m) {
+    ThreadPort p = m.heldBy;
+    if (p == null) {
+      return;
+    }
+    p.heldLock.lock();
+    if (m.heldBy == p) {
+      if (m.heldPrev == null) {
+        p.held = m.heldNext;
+      } else {
+        m.heldPrev.heldNext = m.heldNext;
+      }
+      if (m.heldNext != null) {
+        m.heldNext.heldPrev = m.heldPrev;
+      }
+      m.heldBy = null;
+      m.heldNext = null;
+      m.heldPrev = null;
+    }
+    p.heldLock.unlock();
+  }
+
+  /** A message the owner pulled and has not replied yet, or {@code null}. */
+  LwktMsg firstHeld() {
+    heldLock.lock();
+    LwktMsg m = held;
+    heldLock.unlock();
+    return m;
   }
 
   /** The owning fiber, or {@code null} before {@link #bindOwner}. */
@@ -141,12 +239,23 @@ public final class ThreadPort extends LwktPort {
   // ------------------------------------------------------------------ put
 
   @Override
-  boolean canPut() {
-    return true;
+  void checkPut(Fiber self, LwktMsg msg) {
+    // Any thread may put to a thread port.
+  }
+
+  @Override
+  void checkWait(Fiber self, LwktMsg msg) {
+    checkWaitable(msg);
+    checkOwner(self, "waitmsg");
   }
 
   @Override
   int putport(Fiber self, LwktMsg msg) {
+    if (ownerDead) {
+      msg.check(MsgTransition.COMPLETE);
+      msg.targetPort = this;
+      return Lwkt.ESRCH; // the sender completes it: sendmsg replies it, domsg returns the error
+    }
     if (Cpu.current() == cpu) {
       msg.check(MsgTransition.PUSH);
       self.charge(Cost.QUEUE_OP);
@@ -168,10 +277,6 @@ public final class ThreadPort extends LwktPort {
   /** {@code lwkt_thread_putport_remote}: runs on the owner's CPU at interrupt level. */
   static void putportRemote(LwktMsg msg, Cpu on) {
     ThreadPort port = (ThreadPort) msg.targetPort;
-    if (port.cpu != on) {
-      port.cpu.post(msg.putIpi); // chase a migrated owner
-      return;
-    }
     port.push(msg, MsgTransition.PUT_ARRIVE);
     port.remotePuts++;
     port.lastQueueingCpu = on.index();
@@ -203,10 +308,6 @@ public final class ThreadPort extends LwktPort {
   /** {@code lwkt_thread_replyport_remote}: runs on the reply port owner's CPU at interrupt level. */
   static void replyportRemote(LwktMsg msg, Cpu on) {
     ThreadPort port = (ThreadPort) msg.replyPort;
-    if (port.cpu != on) {
-      port.cpu.post(msg.replyIpi);
-      return;
-    }
     if (msg.has(MsgFlags.SYNC)) {
       msg.apply(MsgTransition.REPLY_ARRIVE_SYNC);
     } else {
@@ -220,7 +321,11 @@ public final class ThreadPort extends LwktPort {
   @Override
   LwktMsg getport(Fiber self) {
     checkOwner(self, "getport");
-    return pullNext(self);
+    LwktMsg m = pullNext(self);
+    if (m != null && !m.has(MsgFlags.REPLY)) {
+      hold(m);
+    }
+    return m;
   }
 
   @Override
@@ -237,6 +342,9 @@ public final class ThreadPort extends LwktPort {
       portFlags &= ~MSGPORTF_WAITING;
     }
     pullAny(m);
+    if (!m.has(MsgFlags.REPLY)) {
+      hold(m);
+    }
     self.charge(Cost.QUEUE_OP);
     return m;
   }
@@ -274,12 +382,7 @@ public final class ThreadPort extends LwktPort {
   @Override
   int dropmsg(Fiber self, LwktMsg msg) {
     checkOwner(self, "dropmsg");
-    if ((msg.flags() & (MsgFlags.REPLY | MsgFlags.QUEUED)) == MsgFlags.QUEUED
-        && (msg.queue == msgq || msg.queue == msgqPrio)) {
-      pull(msg, MsgTransition.DROP);
-      return 0;
-    }
-    return Lwkt.ENOENT;
+    return dropIfQueuedRequest(msg);
   }
 
   // ------------------------------------------------------------------ statistics

@@ -69,9 +69,8 @@ class MsgLifecycleProperties {
               next = model == MsgState.REPLY_QUEUED ? MsgState.OWNED : model;
             }
             case DROP -> {
-              int r = Lwkt.dropmsg(self, msg);
-              assertEquals(model == MsgState.QUEUED ? 0 : Lwkt.ENOENT, r);
-              next = model == MsgState.QUEUED ? MsgState.OWNED : model;
+              legal = false; // the message is not DROPABLE (invariant 16): refused in every state
+              Lwkt.dropmsg(self, msg);
             }
             case INIT -> {
               legal = model == MsgState.OWNED;

@@ -70,11 +70,11 @@ class PortKindsTest {
       SpinPort unowned = new SpinPort("unowned", null);
       ThreadPort reply = new ThreadPort(self);
       LwktMsg a = new LwktMsg();
-      Lwkt.initmsg(a, reply, 0);
+      Lwkt.initmsg(a, reply, MsgFlags.DROPABLE);
       Lwkt.sendmsg(self, owned, a);
       assertEquals(0, Lwkt.dropmsg(self, a));
       assertEquals(MsgState.OWNED, a.state());
-      Lwkt.initmsg(a, reply, 0);
+      Lwkt.initmsg(a, reply, MsgFlags.DROPABLE);
       Lwkt.sendmsg(self, unowned, a);
       assertContains(assertThrows(PortException.class, () -> Lwkt.dropmsg(self, a)).getMessage(), "without an owner");
       assertSame(a, Lwkt.getport(self, unowned));

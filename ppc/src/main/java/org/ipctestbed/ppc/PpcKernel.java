@@ -50,6 +50,9 @@ public final class PpcKernel {
   static final String AWAIT_REMOTE_REPLY = "ppc: awaiting remote reply";
   static final String PARKED = "ppc: EAGAIN, parked for IPC_RETRY_NOTIFY";
 
+  /** {@code MSG_LENGTH}: the largest async payload, 6 words, 48 bytes (k42.md 2.5). */
+  public static final int ASYNC_MSG_LENGTH_MAX = AsyncBuffer.MSG_LENGTH_MAX;
+
   /** An invalid request (bad XHandle, method, sequence number or rights). */
   static final int INVALID = Integer.MIN_VALUE;
 
@@ -150,6 +153,16 @@ public final class PpcKernel {
   PpcProcess processByPid(int pid) {
     PpcProcess[] a = byPid.get();
     return pid >= 0 && pid < a.length ? a[pid] : null;
+  }
+
+  /**
+   * The dispatcher a cross-CPU IPC to {@code commId} goes to, or null if there is none: the exact VP,
+   * or VP 0 for the wildcard ("eventually find closest vp", k42.md 1.7, invariant 16). The one lookup
+   * of every remote path (calls, replies, raw returns, async deposits, the remote ENOMEM answer).
+   */
+  Dispatcher remoteTarget(long commId) {
+    PpcProcess p = processByPid(CommID.pid(commId));
+    return p == null ? null : p.vp(CommID.isWild(commId) ? 0 : CommID.vp(commId));
   }
 
   private static void reclaim(Fiber self, PpcPage page, PpcThread t) {
@@ -308,12 +321,8 @@ public final class PpcKernel {
   }
 
   private int remoteCall(PpcThread t, Fiber self, PpcCpu pc, PpcPage page) {
-    PpcProcess proc = processByPid(CommID.pid(t.targetId));
-    if (proc == null || !proc.process().isAlive()) {
-      return fail(t, page, Status.ESRCH);
-    }
-    Dispatcher td = proc.vp(CommID.isWild(t.targetId) ? 0 : CommID.vp(t.targetId)); // VP 0: "eventually find closest vp"
-    if (td == null) {
+    Dispatcher td = remoteTarget(t.targetId);
+    if (td == null || !td.process.process().isAlive()) {
       return fail(t, page, Status.ESRCH);
     }
     int rc = postRemote(t, self, pc, page, td, RemoteIPCBuffer.CALL, t.dispatcher.commId, t.threadId, t.regs);
@@ -416,15 +425,30 @@ public final class PpcKernel {
     return x.method(method).invoke(self, badge, args, result);
   }
 
-  /** {@code IPCReturnEntry}'s check: the waiting thread, or null if the reply must be dropped. */
-  private PpcThread acceptReply(Dispatcher d, long replierId, long threadId) {
+  /**
+   * {@code IPCReturnEntry} on {@code d}'s CPU: the reply from {@code replierId} reaches the thread
+   * named by {@code threadId} only if it exists, waits for a reply and called the replier's PID
+   * (invariant 5); then its reply registers ({@code regs}, or none) and status are set and it is
+   * marked ready. The one delivery of every reply path (fast and slow returns, remote replies, raw
+   * returns, the remote ENOMEM answer); the caller moves the page and wakes the thread as its path
+   * requires.
+   *
+   * @return the thread, or null when the reply was dropped (counted on {@code d})
+   */
+  private static PpcThread deliverReply(Dispatcher d, long replierId, long threadId, PpcRegisters regs, int rc) {
     PpcThread t = d.threadByKey((int) threadId);
-    if (t != null && t.awaitingReply() && CommID.pidMatch(t.targetId, replierId)) {
-      return t;
+    if (t == null || !t.awaitingReply() || !CommID.pidMatch(t.targetId, replierId)) {
+      d.droppedReplies++;
+      return null;
     }
-    d.droppedReplies++;
-    cpus[d.cpuIndex].stats.droppedReplies++;
-    return null;
+    if (regs == null) {
+      t.reply.clearResult(rc);
+    } else {
+      t.reply.copyFrom(regs);
+    }
+    t.replyStatus = rc;
+    t.replyReady = true;
+    return t;
   }
 
   private static void finish(ServerThread s) {
@@ -446,9 +470,8 @@ public final class PpcKernel {
         pc.chain.clear();
         target = pc.targets.lookupExact(s.callerId);
         if (target == null) {
-          PpcProcess cp = processByPid(CommID.pid(s.callerId));
-          Dispatcher cd = cp == null ? null : cp.vp(CommID.vp(s.callerId));
-          if (cd == null || !cp.process().isAlive()) {
+          Dispatcher cd = remoteTarget(s.callerId);
+          if (cd == null || !cd.process.process().isAlive()) {
             page.reset();
             finish(s);
             return;
@@ -482,16 +505,13 @@ public final class PpcKernel {
         waitForRetry(s, self, page, pc);
         continue;
       }
-      PpcThread t = acceptReply(target, s.dispatcher.commId, s.callerThreadId);
+      PpcThread t = deliverReply(target, s.dispatcher.commId, s.callerThreadId, s.regs, rc);
       if (t == null) {
         page.reset();
         finish(s);
         return;
       }
-      t.reply.copyFrom(s.regs);
-      t.replyStatus = rc;
       page.handOver(t);
-      t.replyReady = true;
       if (fast) {
         pc.stats.fastReturns++;
       } else {
@@ -528,8 +548,7 @@ public final class PpcKernel {
     pc.chain.clear();
     Dispatcher target = pc.targets.lookupExact(callerId);
     if (target == null) {
-      PpcProcess cp = processByPid(CommID.pid(callerId));
-      Dispatcher cd = cp == null ? null : cp.vp(CommID.vp(callerId));
+      Dispatcher cd = remoteTarget(callerId);
       if (cd == null) {
         page.reset();
         return Status.ESRCH;
@@ -540,15 +559,12 @@ public final class PpcKernel {
       }
       return Status.OK;
     }
-    PpcThread w = acceptReply(target, t.dispatcher.commId, threadId);
+    PpcThread w = deliverReply(target, t.dispatcher.commId, threadId, t.regs, rc);
     if (w == null) {
       page.reset();
       return Status.OK;
     }
-    w.reply.copyFrom(t.regs);
-    w.replyStatus = rc;
     page.handOver(w);
-    w.replyReady = true;
     if (!w.inUpcall) {
       w.fiber.wake();
     }
@@ -568,12 +584,13 @@ public final class PpcKernel {
         return; // stays pending until the entry point is set
       }
       ServerThread s = d.allocThread();
-      if (s == null) {
-        pc.stats.enomem++;
-        return; // stays pending until a server thread is freed
-      }
       d.pendingRemoteIPC.set(null);
       int waiters = d.notifyRemoteWaiters();
+      if (s == null) {
+        pc.stats.enomem++;
+        answerEnomem(d, buf, self, waiters);
+        return;
+      }
       s.accept(buf.regs, buf.callerId, buf.threadId, true, true);
       chargeCopyIn(self, page, s, buf, waiters);
       Fiber sf = s.fiber;
@@ -584,20 +601,48 @@ public final class PpcKernel {
     }
     d.pendingRemoteIPC.set(null);
     int waiters = d.notifyRemoteWaiters();
-    PpcThread t = acceptReply(d, buf.callerId, buf.threadId);
+    PpcThread t = deliverReply(d, buf.callerId, buf.threadId, buf.regs, buf.regs.rc);
     if (t == null) {
       cpus[buf.sourceCpu].giveBack(buf);
       return;
     }
-    t.reply.copyFrom(buf.regs);
-    t.replyStatus = buf.regs.rc;
-    t.replyReady = true;
     chargeCopyIn(self, page, t, buf, waiters);
     Fiber tf = t.fiber;
     if (!t.inUpcall && tf.process().isAlive()
         && (tf.state() == FiberState.BLOCKED || tf.state() == FiberState.RUNNABLE)) {
       self.handoff(tf, true, null); // IPC_RTN_ENTRY resumes the thread
     }
+  }
+
+  /**
+   * {@code IPCCallEntry} found no free server thread and cannot allocate one: it answers the remote
+   * caller with {@code ENOMEM} straight away, as it does a local one (k42.md 1.2 step 4, invariant
+   * 9 as amended): the call does not wait in the mailbox. The answer carries no page, so it travels
+   * as an IPI to the caller's CPU, where {@link #deliverReply} checks it like any reply. (K42 issues
+   * an {@code IPC_RTN} that takes the remote route through the caller's mailbox; a rare error path,
+   * so the model does not make it wait for that slot.) Allocates one IPI request: not a hot path.
+   */
+  private void answerEnomem(Dispatcher server, RemoteIPCBuffer buf, Fiber self, int waiters) {
+    long callerId = buf.callerId;
+    long threadId = buf.threadId;
+    long replier = server.commId;
+    cpus[buf.sourceCpu].giveBack(buf);
+    if (waiters > 0) {
+      self.charge(Cost.IPI_SEND, waiters);
+    }
+    Dispatcher cd = remoteTarget(callerId);
+    if (cd == null) {
+      return;
+    }
+    self.charge(Cost.TRAP); // the dispatcher's IPC_RTN
+    self.charge(Cost.IPI_SEND);
+    cpus[cd.cpuIndex].cpu.post(on -> {
+      PpcThread t = deliverReply(cd, replier, threadId, null, PpcStatus.ENOMEM);
+      if (t != null) {
+        t.aborted = true; // no page travels with it
+        t.fiber.wake();
+      }
+    });
   }
 
   /**
@@ -640,8 +685,7 @@ public final class PpcKernel {
     Dispatcher td = pc.targets.lookupWild(id);
     boolean local = td != null;
     if (!local) {
-      PpcProcess proc = processByPid(CommID.pid(id));
-      td = proc == null ? null : proc.vp(CommID.isWild(id) ? 0 : CommID.vp(id));
+      td = remoteTarget(id);
     }
     if (td == null || !td.process.process().isAlive()) {
       page.reset();

@@ -130,10 +130,6 @@ public final class PpcPage {
     return data;
   }
 
-  void setLength(int n) {
-    length = n;
-  }
-
   /** Zeroes the used bytes and frees the page ("for security", k42.md 1.2 step 6). */
   void reset() {
     Arrays.fill(data, 0, length, (byte) 0);

@@ -14,11 +14,9 @@ public final class PpcStats {
   long fastReturns;
   long slowReturns;
   long replyRefusals;
-  long droppedReplies;
   long remoteCalls;
   long remoteReturns;
   long remoteRefusals;
-  long remoteAccepted;
   long enomem;
   long asyncDeposits;
   long asyncBusy;
@@ -33,11 +31,9 @@ public final class PpcStats {
     fastReturns += o.fastReturns;
     slowReturns += o.slowReturns;
     replyRefusals += o.replyRefusals;
-    droppedReplies += o.droppedReplies;
     remoteCalls += o.remoteCalls;
     remoteReturns += o.remoteReturns;
     remoteRefusals += o.remoteRefusals;
-    remoteAccepted += o.remoteAccepted;
     enomem += o.enomem;
     asyncDeposits += o.asyncDeposits;
     asyncBusy += o.asyncBusy;

@@ -10,13 +10,11 @@ import java.lang.invoke.VarHandle;
  * the caller then wakes the dispatcher (locally, or with an IPI from another CPU).
  */
 public final class SoftInterrupts {
+  // The bits this model raises. K42 also has PRINT_STATUS (3), the MP messaging bits (4-7),
+  // PGFLT_COMPLETION (9), TIMER_EVENT (10) and PULSE (12); nothing here raises them.
   public static final int PREEMPT = 2;
-  public static final int PRINT_STATUS = 3;
   public static final int ASYNC_MSG = 8;
-  public static final int PGFLT_COMPLETION = 9;
-  public static final int TIMER_EVENT = 10;
   public static final int IPC_RETRY_NOTIFY = 11;
-  public static final int PULSE = 12;
 
   private static final VarHandle WORD;
 

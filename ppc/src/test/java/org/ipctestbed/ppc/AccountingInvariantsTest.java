@@ -175,4 +175,40 @@ class AccountingInvariantsTest {
     assertEquals(300 * Rig.US, m.ledger().processNs(sp, Category.USER));
     assertEquals(10 * Rig.US, m.ledger().processNs(cp, Category.USER));
   }
+
+  /**
+   * Invariant 9 as amended: a remote call that finds no free server thread (and none can be made)
+   * is answered {@code ENOMEM} by {@code IPCCallEntry} at once; it does not wait in the mailbox for
+   * a thread to be freed.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"sim", "real"})
+  void invariant09_aRemoteCallWithNoFreeServerThreadGetsEnomemAtOnce(String engine) {
+    long u = engine.equals("sim") ? 100 * Rig.US : 20_000 * Rig.US;
+    Machine m = Rig.machine(Rig.of(engine, 2));
+    PpcKernel k = PpcKernel.install(m, PpcConfig.DEFAULT.withMaxServerThreads(1));
+    PpcProcess server = Rig.ppc(k, m.newProcess("server"), 0);
+    ObjectHandle oh = server.handle(server.export(XObject.builder("slow").method((self, caller, in, out) -> {
+      self.sleep(10 * u);
+      return Status.OK;
+    }).build()));
+    int[] rc = {-1, -1};
+    long[] answeredAt = {-1};
+    PpcProcess first = Rig.ppc(k, m.newProcess("first"), 1);
+    first.spawn("f", 1, t -> rc[0] = t.call(oh, 0, Rig.msg(), Rig.msg()));
+    PpcProcess second = Rig.ppc(k, m.newProcess("second"), 1);
+    long[] started = {0};
+    second.spawn("s", 1, t -> {
+      t.fiber().sleep(u); // the only server thread is busy with the first call
+      started[0] = t.fiber().now();
+      rc[1] = t.call(oh, 0, Rig.msg(), Rig.msg());
+      answeredAt[0] = t.fiber().now();
+    });
+    m.run();
+    assertEquals(Status.OK, rc[0]);
+    assertEquals(PpcStatus.ENOMEM, rc[1]);
+    assertEquals(1, k.stats().enomem());
+    assertTrue(answeredAt[0] - started[0] < 9 * u, "answered before the busy thread was freed");
+    assertTrue(k.page(0).isEmpty() && k.page(1).isEmpty());
+  }
 }

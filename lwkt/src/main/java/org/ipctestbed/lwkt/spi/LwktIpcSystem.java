@@ -6,11 +6,8 @@ import org.ipctestbed.ipc.Connection;
 import org.ipctestbed.ipc.Handler;
 import org.ipctestbed.ipc.IpcSystem;
 import org.ipctestbed.ipc.Service;
-import org.ipctestbed.ipc.Status;
 import org.ipctestbed.ipc.ServiceSpec;
 import org.ipctestbed.lwkt.Lwkt;
-import org.ipctestbed.lwkt.LwktMsg;
-import org.ipctestbed.lwkt.MsgFlags;
 import org.ipctestbed.lwkt.ThreadPort;
 import org.ipctestbed.substrate.Cost;
 import org.ipctestbed.substrate.Fiber;
@@ -49,13 +46,12 @@ import org.ipctestbed.substrate.Process;
  *       nothing is outstanding.</td></tr>
  * </table>
  *
- * <p>Server death: each serving CPU also has an exit-path thread in a kernel process ({@code
- * lwkt-exit}), asleep until the server process is killed ({@link Process#onKill}). It then runs on
- * the dead server thread's CPU, inherits its port, replies {@code ESRCH} to the request that was in
- * service (unless it was already replied) and to every request still queued or arriving later, as an
- * OS's exit path answers the requests a dead server held. Callers therefore get {@code OK} (served
- * before the death) or {@code ESRCH}, never a wait without end. Calls made after the kill get {@code
- * ESRCH} at once.
+ * <p>Server death is the native API's (invariant 20, {@link ThreadPort}): when the server process
+ * is killed, each server thread's port is inherited by an exit-path thread of the {@code lwkt-exit}
+ * kernel process, which replies {@code ESRCH} to the request that was in service (unless it was
+ * already replied) and to every request still queued or arriving later, as an OS's exit path answers
+ * the requests a dead server held. Callers therefore get {@code OK} (served before the death) or
+ * {@code ESRCH}, never a wait without end. Calls made after the kill get {@code ESRCH} at once.
  */
 public final class LwktIpcSystem implements IpcSystem {
   /** Send messages preallocated per connection. */
@@ -103,66 +99,24 @@ public final class LwktIpcSystem implements IpcSystem {
       }
       ports[c] = new ThreadPort(machine.cpu(c), spec.name() + "@cpu" + c);
     }
-    RpcMsg[] inService = new RpcMsg[machine.cpuCount()];
-    java.util.List<Fiber> exitPaths = new java.util.ArrayList<>();
     for (int c : spec.cpus()) {
       ThreadPort port = ports[c];
-      int cpu = c;
-      server.spawnDaemon(spec.name() + "@cpu" + c, c, self -> serve(self, port, handler, inService, cpu));
-      // Parked: it costs nothing (no dispatch, no ledger entry) until the server dies and onKill wakes it.
-      exitPaths.add(
-          exitProcess().spawnParked(
-              spec.name() + "@cpu" + c + ".exit", c, AWAIT_EXIT, self -> exitPath(self, server, port, inService, cpu)));
+      server.spawnDaemon(spec.name() + "@cpu" + c, c, self -> serve(self, port, handler));
     }
-    server.onKill(() -> exitPaths.forEach(Fiber::wake));
     LwktService s = new LwktService(spec, server, ports);
     services.put(spec.name(), s);
     return s;
   }
 
   /** A server thread: {@code waitport}, handle, {@code replymsg}, forever. */
-  private static void serve(Fiber self, ThreadPort port, Handler handler, RpcMsg[] inService, int cpu) {
+  private static void serve(Fiber self, ThreadPort port, Handler handler) {
     port.bindOwner(self);
     while (true) {
       RpcMsg m = (RpcMsg) Lwkt.waitport(self, port, 0);
-      inService[cpu] = m; // no scheduling point since waitport returned: the exit path sees it
       int status = handler.handle(self, m.request, m.reply);
       self.charge(Cost.TRAP); // the user-level server replies and waits again in one system call
       Lwkt.replymsg(self, m, status);
-      inService[cpu] = null;
     }
-  }
-
-  private static final String AWAIT_EXIT = "lwkt exit path: waiting for the server process to exit";
-
-  /**
-   * The exit path of one serving CPU: runs once the server process is dead, on the dead server
-   * thread's CPU (so that thread can no longer run), and answers {@code ESRCH} to everything the port
-   * held or will receive.
-   */
-  private static void exitPath(Fiber self, Process server, ThreadPort port, RpcMsg[] inService, int cpu) {
-    while (server.isAlive()) {
-      self.block(AWAIT_EXIT);
-    }
-    port.bindOwner(self);
-    RpcMsg held = inService[cpu];
-    inService[cpu] = null;
-    if (held != null && !held.has(MsgFlags.REPLY) && !held.has(MsgFlags.DONE)) {
-      Lwkt.replymsg(self, held, Status.ESRCH);
-    }
-    while (true) {
-      LwktMsg m = Lwkt.waitport(self, port, 0);
-      Lwkt.replymsg(self, m, Status.ESRCH);
-    }
-  }
-
-  private Process exitProcess;
-
-  private Process exitProcess() {
-    if (exitProcess == null) {
-      exitProcess = machine.newProcess("lwkt-exit", Process.MIN_PRIORITY_CLASS, 1024);
-    }
-    return exitProcess;
   }
 
   @Override

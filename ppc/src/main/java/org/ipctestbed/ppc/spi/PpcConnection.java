@@ -3,7 +3,7 @@ package org.ipctestbed.ppc.spi;
 import org.ipctestbed.ipc.Connection;
 import org.ipctestbed.ipc.IpcMessage;
 import org.ipctestbed.ipc.Status;
-import org.ipctestbed.ppc.AsyncLimits;
+import org.ipctestbed.ppc.PpcKernel;
 import org.ipctestbed.ppc.PpcPage;
 import org.ipctestbed.ppc.PpcProcess;
 import org.ipctestbed.ppc.PpcThread;
@@ -41,7 +41,7 @@ final class PpcConnection implements Connection {
     this.client = client;
     this.service = service;
     this.maxCall = Math.min(service.spec().maxPayload(), PpcPage.LENGTH_MAX);
-    this.maxSend = Math.min(service.spec().maxPayload(), AsyncLimits.MSG_LENGTH_MAX);
+    this.maxSend = Math.min(service.spec().maxPayload(), PpcKernel.ASYNC_MSG_LENGTH_MAX);
   }
 
   private PpcThread thread(Fiber self) {
