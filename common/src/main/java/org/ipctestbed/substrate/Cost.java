@@ -37,5 +37,17 @@ public enum Cost {
    * A plain procedure call and return within one address space (the {@code direct-call} lower
    * bound's only cost besides copies).
    */
-  PROCEDURE_CALL
+  PROCEDURE_CALL,
+  /**
+   * Time a CPU waits for a cache line in flight to another CPU or a lock another CPU holds (see
+   * {@link SharedLine}, {@link SpinLock}). Not a model figure: it emerges from the simulation, and the
+   * model's entry for it is always 0; it is tallied under this name so that contention shows in the
+   * ledger.
+   */
+  CONTENTION_WAIT,
+  /**
+   * Time stolen from a busy CPU by a {@link NoiseSource} (timer interrupt, background activity). Not a
+   * model figure (the model's entry is 0); the source's own distribution sets it.
+   */
+  NOISE
 }

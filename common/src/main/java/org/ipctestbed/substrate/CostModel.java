@@ -1,14 +1,19 @@
 package org.ipctestbed.substrate;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.random.RandomGenerator;
 
 /**
- * Named mechanism costs in nanoseconds, used by the simulated engine to advance virtual time
- * (DESIGN.md, "Two engines, one code path"). Immutable.
+ * Named mechanism costs, each a seeded {@link CostDistribution} with its provenance, used by the
+ * simulated engine to advance virtual time (DESIGN.md, "Two engines, one code path"). Immutable.
  *
  * <p>Presets, by name ({@link #named(String)}):
  *
@@ -16,80 +21,168 @@ import java.util.Objects;
  *   <li>{@code zero}: every cost is 0; only declared {@code work(ns)} takes time. The lower bound that
  *       isolates the structure of a mechanism (how many switches, queue operations and IPIs it needs)
  *       from their price.
- *   <li>{@code modern-x86}: a current x86 server core, hot caches. Provenance, per cost: cache-line
- *       transfer 40 ns (one-way core-to-core, 17–51 ns within a die, research/anchors.md B.1); IPI
- *       latency 1,000 ns and IPI send 100 ns (x2APIC send plus interrupt entry on the target:
- *       assumed, order of magnitude only); trap 70 ns (syscall/sysret round trip on a Spectre-era
- *       kernel: assumed); address-space switch 150 ns (CR3 write with PCID, assumed); thread switch
- *       90 ns (one-way seL4 IPC on i7-4770 is 89 ns including a switch, anchors.md A.3, used as the
- *       register save/restore figure); scheduler decision 50 ns, atomic 10 ns, queue op 15 ns, soft
- *       interrupt 20 ns (assumed); copy 0.1 ns per byte (~10 GB/s memcpy, assumed); procedure call
- *       and return 2 ns (a handful of cycles at 3-4 GHz, assumed).
+ *   <li>{@code modern-x86}: a current x86 server core, hot caches. Every figure's source is in {@link
+ *       #source(Cost)} and printed by {@code testbed list --cost-models}; most are estimates, labelled
+ *       as such, because a reviewer must be able to tell a modelled result from a measured one.
  * </ul>
  *
- * <p>A calibrated preset measured on the current machine comes from the harness ({@code calibrate});
- * {@link #of(String, Map)} builds any other. Assumed figures are labelled as such because a
- * reviewer must be able to tell a modelled result from a measured one.
+ * <p>A cost-model file written by {@code testbed calibrate} ({@link CostModelFile}) is loaded by its
+ * path wherever a preset name is accepted. Noise sources are added with {@code +}: {@code
+ * modern-x86+timer+background} ({@link NoiseSource}).
+ *
+ * <p><b>Variability.</b> {@link #sample(Cost, long, RandomGenerator)} draws from each cost's
+ * distribution; {@link #ns(Cost)} is its mean. A {@link #deterministic()} model charges the mean
+ * every time, which is this project's behaviour before distributions existed (figures unchanged), for
+ * tests and teaching. Every shape keeps the mean, so a deterministic and a variable run agree on
+ * average.
  */
 public final class CostModel {
   private final String name;
-  private final double[] ns;
+  private final CostDistribution[] costs;
+  private final double[] mean;
+  private final List<NoiseSource> noise;
+  private final boolean deterministic;
+  private final Map<String, String> provenance;
 
-  private CostModel(String name, double[] ns) {
+  private CostModel(
+      String name, CostDistribution[] costs, List<NoiseSource> noise, boolean deterministic, Map<String, String> provenance) {
     this.name = name;
-    this.ns = ns;
+    this.costs = costs;
+    this.mean = new double[costs.length];
+    for (int i = 0; i < costs.length; i++) {
+      mean[i] = costs[i].meanNs();
+    }
+    this.noise = List.copyOf(noise);
+    this.deterministic = deterministic;
+    this.provenance = Collections.unmodifiableMap(new LinkedHashMap<>(provenance));
   }
 
   /** The preset names {@link #named(String)} accepts. */
   public static final String PRESETS = "zero, modern-x86";
 
+  private static final String E = "estimated: ";
+
   /**
-   * The preset called {@code name}.
+   * The preset called {@code name}, a cost-model file at that path, optionally followed by {@code
+   * +NOISE} names.
    *
-   * @throws IllegalArgumentException naming the allowed presets when there is none by that name
+   * @throws IllegalArgumentException naming the allowed presets when there is none by that name, or
+   *     the problem with the file
    */
   public static CostModel named(String name) {
     Objects.requireNonNull(name, "cost model name");
-    return switch (name.trim()) {
-      case "zero" -> of("zero", Map.of());
-      case "modern-x86" -> {
-        Map<Cost, Double> m = new EnumMap<>(Cost.class);
-        m.put(Cost.TRAP, 70.0);
-        m.put(Cost.ADDRESS_SPACE_SWITCH, 150.0);
-        m.put(Cost.THREAD_SWITCH, 90.0);
-        m.put(Cost.SCHED_DECISION, 50.0);
-        m.put(Cost.IPI_SEND, 100.0);
-        m.put(Cost.IPI_LATENCY, 1_000.0);
-        m.put(Cost.CACHE_LINE_TRANSFER, 40.0);
-        m.put(Cost.COPY_PER_BYTE, 0.1);
-        m.put(Cost.SOFT_INTERRUPT, 20.0);
-        m.put(Cost.ATOMIC, 10.0);
-        m.put(Cost.QUEUE_OP, 15.0);
-        m.put(Cost.PROCEDURE_CALL, 2.0);
-        yield of("modern-x86", m);
+    String[] parts = name.trim().split("\\+");
+    CostModel base = base(parts[0].trim());
+    if (parts.length == 1) {
+      return base;
+    }
+    List<NoiseSource> ns = new ArrayList<>(base.noise);
+    for (int i = 1; i < parts.length; i++) {
+      NoiseSource s = NoiseSource.named(parts[i]);
+      if (ns.stream().anyMatch(x -> x.name().equals(s.name()))) {
+        throw new IllegalArgumentException("noise source '" + s.name() + "' given twice in cost model '" + name + "'");
       }
-      default ->
-          throw new IllegalArgumentException(
-              "unknown cost model '" + name + "'; allowed: " + PRESETS);
+      ns.add(s);
+    }
+    return new CostModel(name.trim(), base.costs, ns, base.deterministic, base.provenance);
+  }
+
+  private static CostModel base(String name) {
+    return switch (name) {
+      case "zero" -> of("zero", Map.of());
+      case "modern-x86" -> modernX86();
+      default -> {
+        if (name.endsWith(".properties") || name.contains("/") || Files.isRegularFile(Path.of(name))) {
+          yield CostModelFile.read(Path.of(name));
+        }
+        throw new IllegalArgumentException(
+            "unknown cost model '" + name + "'; allowed: " + PRESETS + ", or the path of a file written by 'testbed calibrate'"
+                + ", each optionally +" + NoiseSource.NAMES.replace(", ", "/+"));
+      }
     };
   }
 
+  private static CostModel modernX86() {
+    Map<Cost, CostDistribution> m = new EnumMap<>(Cost.class);
+    m.put(Cost.TRAP, CostDistribution.exponential(70, 0.2,
+        E + "syscall/sysret round trip on a Spectre-era kernel (KPTI off with PCID); 20% exponential tail for cache/TLB misses"));
+    m.put(Cost.ADDRESS_SPACE_SWITCH, CostDistribution.exponential(150, 0.3,
+        E + "CR3 write with PCID plus the first TLB refills; 30% exponential tail (refills vary with the working set)"));
+    m.put(Cost.THREAD_SWITCH, CostDistribution.exponential(90, 0.2,
+        "one-way seL4 IPC on i7-4770, 89 ns including a switch (research/anchors.md A.3), used as the register save/restore figure; tail estimated"));
+    m.put(Cost.SCHED_DECISION, CostDistribution.exponential(50, 0.2, E + "a run-queue pick from a bitmap of priorities, ~150 cycles"));
+    m.put(Cost.IPI_SEND, CostDistribution.exponential(100, 0.2, E + "x2APIC ICR write plus the queue write, order of magnitude"));
+    m.put(Cost.IPI_LATENCY, CostDistribution.lognormal(1_000, 0.3, 0.6,
+        E + "x2APIC delivery plus interrupt entry on the target, order of magnitude; log-normal tail because the target may sit in a critical section"));
+    m.put(Cost.CACHE_LINE_TRANSFER, CostDistribution.exponential(40, 0.25,
+        "one-way core-to-core cache-line transfer, 17-51 ns within a die (research/anchors.md 0.6 and B.1); tail estimated"));
+    m.put(Cost.COPY_PER_BYTE, CostDistribution.exponential(0.1, 0.1, E + "~10 GB/s memcpy of a hot buffer"));
+    m.put(Cost.SOFT_INTERRUPT, CostDistribution.exponential(20, 0.2, E + "set a bit in a per-dispatcher word and test it at the next safe point"));
+    m.put(Cost.ATOMIC, CostDistribution.exponential(10, 0.2, E + "an uncontended lock-prefixed RMW on a line in L1, ~20-40 cycles"));
+    m.put(Cost.QUEUE_OP, CostDistribution.exponential(15, 0.2, E + "a few loads and stores on a hot ring or list"));
+    m.put(Cost.PROCEDURE_CALL, CostDistribution.constant(2, E + "call and return, a handful of cycles at 3-4 GHz"));
+    return ofDistributions("modern-x86", m, List.of(), Map.of());
+  }
+
   /**
-   * A model called {@code name} with the given figures; costs not in {@code figures} are 0.
+   * A model called {@code name} with the given constant figures; costs not in {@code figures} are 0.
    *
    * @throws IllegalArgumentException if a figure is negative or not finite
    */
   public static CostModel of(String name, Map<Cost, Double> figures) {
-    double[] ns = new double[Cost.values().length];
+    Map<Cost, CostDistribution> m = new EnumMap<>(Cost.class);
     for (Map.Entry<Cost, Double> e : figures.entrySet()) {
       double v = e.getValue();
       if (!(v >= 0) || Double.isInfinite(v)) {
         throw new IllegalArgumentException(
             "cost " + e.getKey() + " must be a finite number >= 0 ns, got " + v);
       }
-      ns[e.getKey().ordinal()] = v;
+      m.put(e.getKey(), CostDistribution.constant(v, "given: model '" + name + "' built in code"));
     }
-    return new CostModel(name, ns);
+    return ofDistributions(name, m, List.of(), Map.of());
+  }
+
+  /**
+   * A model with distributions, noise sources and provenance (host, JDK, date, ... for a calibrated
+   * model; empty for a preset); costs not in {@code costs} are {@link CostDistribution#ZERO}.
+   */
+  public static CostModel ofDistributions(
+      String name, Map<Cost, CostDistribution> costs, List<NoiseSource> noise, Map<String, String> provenance) {
+    CostDistribution[] d = new CostDistribution[Cost.values().length];
+    for (Cost c : Cost.values()) {
+      CostDistribution x = costs.get(c);
+      if (x != null && (c == Cost.CONTENTION_WAIT || c == Cost.NOISE) && x.meanNs() != 0) {
+        throw new IllegalArgumentException("cost " + c + " is emergent, not a model figure; it must be 0");
+      }
+      d[c.ordinal()] = x != null ? x : emergentOrZero(c);
+    }
+    return new CostModel(name, d, noise, false, provenance);
+  }
+
+  private static CostDistribution emergentOrZero(Cost c) {
+    return switch (c) {
+      case CONTENTION_WAIT -> CostDistribution.constant(0,
+          "emergent: waiting for a cache line or lock another CPU holds (SharedLine, SpinLock)");
+      case NOISE -> CostDistribution.constant(0, "emergent: time stolen by the model's noise sources");
+      default -> CostDistribution.ZERO;
+    };
+  }
+
+  /** This model with every draw fixed at its cost's mean and no noise: today's deterministic figures. */
+  public CostModel deterministic() {
+    if (deterministic) {
+      return this;
+    }
+    CostDistribution[] d = new CostDistribution[costs.length];
+    for (int i = 0; i < d.length; i++) {
+      d[i] = costs[i].atMean();
+    }
+    return new CostModel(name, d, List.of(), true, provenance);
+  }
+
+  /** Whether every draw is the mean and no noise is added ({@link #deterministic()}). */
+  public boolean isDeterministic() {
+    return deterministic;
   }
 
   /** The model's name, as recorded with every result. */
@@ -97,27 +190,89 @@ public final class CostModel {
     return name;
   }
 
-  /** The figure for one unit of {@code cost}, in nanoseconds. */
+  /** The mean of one unit of {@code cost}, in nanoseconds. */
   public double ns(Cost cost) {
-    return ns[cost.ordinal()];
+    return mean[cost.ordinal()];
   }
 
-  /** {@code units} of {@code cost}, rounded to whole nanoseconds (deterministically). */
+  /** {@code units} of {@code cost} at its mean, rounded to whole nanoseconds (deterministically). */
   public long ns(Cost cost, long units) {
-    return Math.round(ns[cost.ordinal()] * units);
+    return Math.round(mean[cost.ordinal()] * units);
   }
 
-  /** All figures by cost name, in declaration order, for the metadata written with results. */
+  /**
+   * {@code units} of {@code cost}, one draw from its distribution scaled by {@code units} (a copy of
+   * 4 KiB is one draw, not 4096: its bytes share the same cache state), rounded to whole ns.
+   * Allocates nothing; draws nothing when the cost is constant, so a deterministic model leaves the
+   * generator untouched.
+   */
+  public long sample(Cost cost, long units, RandomGenerator rng) {
+    CostDistribution d = costs[cost.ordinal()];
+    if (deterministic || d.isConstant()) {
+      return Math.round(mean[cost.ordinal()] * units);
+    }
+    return Math.round(d.sample(rng) * units);
+  }
+
+  /** The distribution of {@code cost}. */
+  public CostDistribution distribution(Cost cost) {
+    return costs[cost.ordinal()];
+  }
+
+  /** Where the figure of {@code cost} comes from. */
+  public String source(Cost cost) {
+    return costs[cost.ordinal()].source();
+  }
+
+  /** The noise sources this model enables (none when deterministic). */
+  public List<NoiseSource> noise() {
+    return noise;
+  }
+
+  /** Host, JDK, date and method of a calibrated model; empty for a preset. */
+  public Map<String, String> provenance() {
+    return provenance;
+  }
+
+  /** All means by cost name, in declaration order, for the metadata written with results. */
   public Map<String, Double> asMap() {
     Map<String, Double> m = new LinkedHashMap<>();
     for (Cost c : Cost.values()) {
-      m.put(c.name(), ns[c.ordinal()]);
+      m.put(c.name(), mean[c.ordinal()]);
     }
     return Collections.unmodifiableMap(m);
   }
 
+  /**
+   * Every cost with its mean, shape and source, the noise sources and the provenance, for
+   * metadata.json and {@code testbed list --cost-models}.
+   */
+  public Map<String, Object> describe() {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("name", name);
+    m.put("deterministic", deterministic);
+    Map<String, Object> cs = new LinkedHashMap<>();
+    for (Cost c : Cost.values()) {
+      CostDistribution d = costs[c.ordinal()];
+      Map<String, Object> e = new LinkedHashMap<>();
+      e.put("meanNs", d.meanNs());
+      e.put("shape", d.shape().label());
+      e.put("distribution", d.describeShape());
+      e.put("source", d.source());
+      cs.put(c.name(), e);
+    }
+    m.put("costs", cs);
+    List<String> ns = new ArrayList<>();
+    for (NoiseSource s : noise) {
+      ns.add(s.describe());
+    }
+    m.put("noise", ns);
+    m.put("provenance", provenance);
+    return m;
+  }
+
   @Override
   public String toString() {
-    return "CostModel[" + name + " " + asMap() + "]";
+    return "CostModel[" + name + (deterministic ? " deterministic " : " ") + asMap() + "]";
   }
 }

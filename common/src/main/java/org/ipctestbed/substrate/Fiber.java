@@ -250,7 +250,7 @@ public final class Fiber {
       safePoint();
       return;
     }
-    long ns = machine.costModel().ns(cost, units);
+    long ns = machine.drawCost(cost, units);
     cpu.tallyCost(cost, units, ns);
     if (ns > 0) {
       machine.engine().work(this, ns, Category.MECHANISM);

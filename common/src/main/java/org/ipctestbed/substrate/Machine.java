@@ -37,12 +37,15 @@ public final class Machine {
   private volatile boolean running;
   private long elapsedNs;
   private long digest = 0xcbf29ce484222325L;
+  /** The stream every simulated cost draw comes from; touched only by the simulated engine's driver. */
+  private final SplittableRandom costRandom;
   private long traceEvents;
 
   private Machine(MachineConfig config) {
     this.config = config;
     this.engine = config.engine() == EngineKind.SIM ? new SimEngine(this) : new RealEngine(this);
     this.cpus = new Cpu[config.cpus()];
+    this.costRandom = random(COST_STREAM);
     for (int i = 0; i < cpus.length; i++) {
       cpus[i] = new Cpu(this, i, config.policy().newRunQueue(i), engine);
     }
@@ -205,6 +208,23 @@ public final class Machine {
    */
   public SplittableRandom random(long stream) {
     return new SplittableRandom(mix(config.seed() * 0x9E3779B97F4A7C15L + stream));
+  }
+
+  /** The stream id of {@link #costRandom}, apart from any a workload uses (they count from 0). */
+  private static final long COST_STREAM = -0x5EED_C057L;
+
+  /**
+   * {@code units} of {@code cost} drawn from the cost model with the machine's seeded cost stream
+   * (simulated engine only: one driver thread draws, in event order, so the same seed replays the
+   * same draws). Allocates nothing.
+   */
+  long drawCost(Cost cost, long units) {
+    return config.costModel().sample(cost, units, costRandom);
+  }
+
+  /** The machine's cost stream, for the simulated engine's own draws (noise phases and gaps). */
+  SplittableRandom costRandom() {
+    return costRandom;
   }
 
   private static long mix(long z) {

@@ -13,7 +13,9 @@ import org.ipctestbed.substrate.sched.SchedulerPolicy;
  *
  * @param cpus number of virtual CPUs (>= 1)
  * @param engine how time passes
- * @param costModel named mechanism costs (used by the simulated engine)
+ * @param costModel named mechanism costs (used by the simulated engine); {@link
+ *     CostModel#isDeterministic() deterministic} unless {@link Builder#deterministic(boolean)
+ *     deterministic(false)} was asked for
  * @param policy the scheduler policy
  * @param seed the seed of every random stream a workload draws from the machine
  * @param idlePolicy what an idle real-engine carrier does
@@ -86,6 +88,7 @@ public record MachineConfig(
     b.cpus = cpus;
     b.engine = engine;
     b.costModel = costModel;
+    b.deterministic = costModel.isDeterministic();
     b.policy = policy;
     b.seed = seed;
     b.idlePolicy = idlePolicy;
@@ -105,6 +108,7 @@ public record MachineConfig(
     m.put("cpus", cpus);
     m.put("engine", engine.name().toLowerCase(java.util.Locale.ROOT));
     m.put("costModel", costModel.name());
+    m.put("deterministic", costModel.isDeterministic());
     m.put("costs", costModel.asMap());
     m.put("policy", policy.name());
     m.put("seed", seed);
@@ -119,11 +123,16 @@ public record MachineConfig(
     return m;
   }
 
-  /** Builds a {@link MachineConfig}; defaults: 2 CPUs, sim, modern-x86, proportional share, seed 1. */
+  /**
+   * Builds a {@link MachineConfig}; defaults: 2 CPUs, sim, modern-x86, deterministic, proportional
+   * share, seed 1. Deterministic is the default here (tests and teaching get exact, repeatable
+   * figures); the harness and the CLI turn variability on unless {@code --deterministic} is given.
+   */
   public static final class Builder {
     private int cpus = 2;
     private EngineKind engine = EngineKind.SIM;
     private CostModel costModel = CostModel.named("modern-x86");
+    private boolean deterministic = true;
     private SchedulerPolicy policy = SchedulerPolicy.named("proportional-share");
     private long seed = 1;
     private IdlePolicy idlePolicy = IdlePolicy.SPIN_THEN_PARK;
@@ -157,6 +166,15 @@ public record MachineConfig(
 
     public Builder costModel(String name) {
       costModel = CostModel.named(name);
+      return this;
+    }
+
+    /**
+     * Whether every cost is charged at its mean with no noise ({@link CostModel#deterministic()}),
+     * as before costs were distributions; default true. With false each charge is a seeded draw.
+     */
+    public Builder deterministic(boolean v) {
+      deterministic = v;
       return this;
     }
 
@@ -220,7 +238,7 @@ public record MachineConfig(
       long limit =
           timeLimitNs != null ? timeLimitNs : engine == EngineKind.SIM ? 3_600_000_000_000L : 600_000_000_000L;
       return new MachineConfig(
-          cpus, engine, costModel, policy, seed, idlePolicy, idleSpinNs, defaultQuantumNs,
+          cpus, engine, deterministic ? costModel.deterministic() : costModel, policy, seed, idlePolicy, idleSpinNs, defaultQuantumNs,
           preemptGraceNs, workSliceNs, ipiQueueCapacity, watchdogNs, limit);
     }
   }

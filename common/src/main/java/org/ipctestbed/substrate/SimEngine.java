@@ -24,6 +24,7 @@ final class SimEngine extends Engine {
   private static final int QUANTUM = 4;
   private static final int PREEMPT = 5;
   private static final int SLEEP = 6;
+  private static final int NOISE = 7;
 
   private static final int IDLE = 0;
   private static final int DISPATCHING = 1;
@@ -62,6 +63,15 @@ final class SimEngine extends Engine {
     boolean kickPending;
     long quantumEventAt = -1;
     long quantumEventGen;
+    long dispatchEnd;
+    /** Per noise source: whether an event is pending for this CPU, and the periodic phase. */
+    final boolean[] noiseArmed;
+    final long[] noisePhase;
+
+    SimCpu(int noiseSources) {
+      noiseArmed = new boolean[noiseSources];
+      noisePhase = new long[noiseSources];
+    }
   }
 
   private final PriorityQueue<Event> events = new PriorityQueue<>();
@@ -69,9 +79,11 @@ final class SimEngine extends Engine {
   private long now;
   private boolean running;
   private boolean done;
+  private final NoiseSource[] noise;
 
   SimEngine(Machine machine) {
     super(machine);
+    noise = machine.config().costModel().noise().toArray(new NoiseSource[0]);
   }
 
   @Override
@@ -107,7 +119,7 @@ final class SimEngine extends Engine {
   @Override
   void post(Cpu target, IpiRequest request) {
     Cpu from = Cpu.current();
-    long latency = from == target ? 0 : machine.costModel().ns(Cost.IPI_LATENCY, 1);
+    long latency = from == target ? 0 : machine.drawCost(Cost.IPI_LATENCY, 1);
     schedule(now + latency, IPI, target, request, 0);
   }
 
@@ -157,7 +169,11 @@ final class SimEngine extends Engine {
   long run() {
     for (int i = 0; i < machine.cpuCount(); i++) {
       Cpu c = machine.cpu(i);
-      c.engineState = new SimCpu();
+      SimCpu sc = new SimCpu(noise.length);
+      for (int n = 0; n < noise.length; n++) {
+        sc.noisePhase[n] = noise[n].periodic() ? machine.costRandom().nextLong(noise[n].intervalNs()) : 0;
+      }
+      c.engineState = sc;
       c.lastFlush = 0;
       c.carrier = Thread.currentThread();
     }
@@ -263,6 +279,7 @@ final class SimEngine extends Engine {
           cpu.wakeLocal(f);
         }
       }
+      case NOISE -> noise(cpu, s, (int) e.gen);
       default -> throw new IllegalStateException("unknown event kind " + e.kind);
     }
   }
@@ -273,21 +290,65 @@ final class SimEngine extends Engine {
       s.mode = IDLE;
       return;
     }
-    CostModel model = machine.costModel();
-    long cost = model.ns(Cost.SCHED_DECISION, 1) + model.ns(Cost.THREAD_SWITCH, 1);
-    cpu.tallyCost(Cost.SCHED_DECISION, 1, model.ns(Cost.SCHED_DECISION, 1));
-    cpu.tallyCost(Cost.THREAD_SWITCH, 1, model.ns(Cost.THREAD_SWITCH, 1));
+    long decision = machine.drawCost(Cost.SCHED_DECISION, 1);
+    long sw = machine.drawCost(Cost.THREAD_SWITCH, 1);
+    long cost = decision + sw;
+    cpu.tallyCost(Cost.SCHED_DECISION, 1, decision);
+    cpu.tallyCost(Cost.THREAD_SWITCH, 1, sw);
     if (cpu.dispatchSwitchedSpace) {
-      cost += model.ns(Cost.ADDRESS_SPACE_SWITCH, 1);
-      cpu.tallyCost(Cost.ADDRESS_SPACE_SWITCH, 1, model.ns(Cost.ADDRESS_SPACE_SWITCH, 1));
+      long as = machine.drawCost(Cost.ADDRESS_SPACE_SWITCH, 1);
+      cost += as;
+      cpu.tallyCost(Cost.ADDRESS_SPACE_SWITCH, 1, as);
     }
     s.mode = DISPATCHING;
     s.dispatchGen++;
+    s.dispatchEnd = now + cost;
+    if (noise.length > 0) {
+      armNoise(cpu, s);
+    }
     if (cost == 0) {
       continueFiber(cpu, s, f);
     } else {
       schedule(now + cost, DISPATCH_DONE, cpu, null, s.dispatchGen);
     }
+  }
+
+  /** Arms, for a CPU that has become busy, each noise source that has no pending event on it. */
+  private void armNoise(Cpu cpu, SimCpu s) {
+    for (int i = 0; i < noise.length; i++) {
+      if (!s.noiseArmed[i]) {
+        s.noiseArmed[i] = true;
+        NoiseSource n = noise[i];
+        long at;
+        if (n.periodic()) {
+          long k = Math.floorDiv(now - s.noisePhase[i], n.intervalNs()) + 1;
+          at = s.noisePhase[i] + k * n.intervalNs();
+        } else {
+          at = now + Math.max(1, Math.round(machine.costRandom().nextExponential() * n.intervalNs()));
+        }
+        schedule(at, NOISE, cpu, null, i);
+      }
+    }
+  }
+
+  /** An occurrence of noise source {@code i}: stretches the work or dispatch in progress. */
+  private void noise(Cpu cpu, SimCpu s, int i) {
+    s.noiseArmed[i] = false;
+    if (s.mode == IDLE) {
+      return; // an idle CPU absorbs it; re-armed at its next dispatch
+    }
+    long d = Math.round(noise[i].duration().sample(machine.costRandom()));
+    cpu.tallyCost(Cost.NOISE, 1, d);
+    if (s.mode == WORKING) {
+      s.workEnd += d;
+      s.workGen++;
+      schedule(s.workEnd, WORK_DONE, cpu, null, s.workGen);
+    } else if (s.mode == DISPATCHING) {
+      s.dispatchEnd = Math.max(s.dispatchEnd, now) + d;
+      s.dispatchGen++;
+      schedule(s.dispatchEnd, DISPATCH_DONE, cpu, null, s.dispatchGen);
+    }
+    armNoise(cpu, s);
   }
 
   private void continueFiber(Cpu cpu, SimCpu s, Fiber f) {

@@ -47,8 +47,11 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a workload parameter; a comma list sweeps it (bytes=0,64,512); @cpus stands for the CPU count")
   List<String> sets = new ArrayList<>();
 
-  @Option(names = "--cost-model", paramLabel = "NAME", description = "cost model of the sim engine (default: ${DEFAULT-VALUE})", defaultValue = "modern-x86")
+  @Option(names = "--cost-model", paramLabel = "NAME|FILE", description = "cost model of the sim engine: a preset (testbed list --cost-models) or a file written by 'testbed calibrate', optionally +timer and/or +background noise (default: ${DEFAULT-VALUE})", defaultValue = "modern-x86")
   String costModel;
+
+  @Option(names = "--deterministic", description = "sim engine: every cost at its mean and no noise, so every repetition gives the same figures (for tests and teaching); default: each cost is a seeded draw from its distribution")
+  boolean deterministic;
 
   @Option(names = "--policy", paramLabel = "NAME", description = "scheduler policy (default: ${DEFAULT-VALUE})", defaultValue = "proportional-share")
   String policy;
@@ -91,7 +94,7 @@ final class RunCommand implements Callable<Integer> {
     List<String> mechanisms = ipc != null ? ipc : IpcProvider.all().stream().map(IpcProvider::name).toList();
     Path dir = out != null ? out : Environment.home().resolve("results").resolve(workload);
     ExperimentSpec spec = new ExperimentSpec(workload, mechanisms, engines.stream().map(String::trim).toList(), cpus,
-        reps, warmupReps == null ? -1 : warmupReps, seed, parseSets(sets), costModel, policy, dir, CliContext.commandLine());
+        reps, warmupReps == null ? -1 : warmupReps, seed, parseSets(sets), costModel, policy, dir, CliContext.commandLine(), deterministic);
     if (warmupReps != null && warmupReps < 0) {
       throw new IllegalArgumentException("--warmup-reps must be 0 or more, got " + warmupReps);
     }

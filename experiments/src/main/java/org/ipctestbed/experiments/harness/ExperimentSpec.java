@@ -24,6 +24,8 @@ import java.util.Map;
  * @param policy scheduler-policy name
  * @param out results folder
  * @param commandLine the command line, as recorded in the metadata
+ * @param deterministic every simulated cost at its mean, no noise ({@code --deterministic}); false:
+ *     each charge is a draw from the cost's seeded distribution, so repetitions (seeds) differ
  */
 public record ExperimentSpec(
     String workload,
@@ -37,7 +39,15 @@ public record ExperimentSpec(
     String costModel,
     String policy,
     Path out,
-    String commandLine) {
+    String commandLine,
+    boolean deterministic) {
+
+  /** The form before costs were distributions: deterministic, as it behaved then. */
+  public ExperimentSpec(String workload, List<String> mechanisms, List<String> engines, List<Integer> cpus, int reps,
+      int warmupReps, long seed, Map<String, List<String>> sets, String costModel, String policy, Path out,
+      String commandLine) {
+    this(workload, mechanisms, engines, cpus, reps, warmupReps, seed, sets, costModel, policy, out, commandLine, true);
+  }
 
   public ExperimentSpec {
     mechanisms = List.copyOf(mechanisms);

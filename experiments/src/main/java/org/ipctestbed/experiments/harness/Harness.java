@@ -225,6 +225,7 @@ public final class Harness {
         .cpus(p.cpus())
         .engine(p.engine())
         .costModel(spec.costModel())
+        .deterministic(spec.deterministic())
         .policy(spec.policy())
         .seed(seed)
         .build();

@@ -141,7 +141,7 @@ public final class ReproducePlan {
       }
       ExperimentSpec spec = new ExperimentSpec(e.workload(), present, List.of(e.engine()), e.cpus(),
           quick ? e.quickReps() : e.reps(), -1, 1, quick ? e.quickSets() : e.sets(), e.costModel(), "proportional-share",
-          root.resolve(e.name()), "testbed reproduce" + (quick ? " --quick" : "") + " (experiment " + e.name() + ")");
+          root.resolve(e.name()), "testbed reproduce" + (quick ? " --quick" : "") + " (experiment " + e.name() + ")", false);
       try {
         Harness.Outcome o = new Harness().runWithShutdownHook(spec, new Progress(err, Progress.stdoutIsTerminal(), quiet));
         ran.add(new Ran(e, o.status(), o.reason(), present, o.figures()));
@@ -177,8 +177,9 @@ public final class ReproducePlan {
         .append("configuration, cost model, machine, commit), HdrHistogram `.hlog` files, the charts as PNG and SVG, and a `report.md`.\n\n")
         .append("Strategies: ").append(String.join(", ", strategies))
         .append(" (`direct-call` is the lower bound: a plain procedure call with no protection and no scheduling). ")
-        .append("Experiments on the `sim` engine are deterministic: running the same command again regenerates their ")
-        .append("`results.csv` and `summary.csv` byte for byte. Real-engine results describe the machine in their `metadata.json`.\n\n");
+        .append("Experiments on the `sim` engine draw every mechanism cost from its seeded distribution (see `testbed list --cost-models`), ")
+        .append("so repetitions differ and intervals have width, yet the same seeds regenerate their `results.csv` and `summary.csv` byte for byte. ")
+        .append("Real-engine results describe the machine in their `metadata.json`.\n\n");
     if (quick) {
       sb.append("> These are **quick** results (fewer operations and repetitions): fine for checking the pipeline, ")
           .append("not for conclusions. Run `./testbed reproduce` for the reference figures.\n\n");

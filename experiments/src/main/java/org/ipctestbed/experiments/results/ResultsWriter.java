@@ -292,11 +292,14 @@ public final class ResultsWriter {
     m.put("varying", plan.points().get(0).varying());
     Map<String, Object> cm = new LinkedHashMap<>();
     cm.put("name", spec.costModel());
-    cm.put("figuresNs", CostModel.named(spec.costModel()).asMap());
+    CostModel model = CostModel.named(spec.costModel());
+    cm.put("figuresNs", model.asMap());
+    cm.put("deterministic", spec.deterministic());
+    cm.put("detail", (spec.deterministic() ? model.deterministic() : model).describe());
     m.put("costModel", cm);
     m.put("policy", spec.policy());
     m.put("machineConfig", org.ipctestbed.substrate.MachineConfig.builder()
-        .cpus(spec.cpus().get(0)).engine(spec.engines().get(0)).costModel(spec.costModel()).policy(spec.policy())
+        .cpus(spec.cpus().get(0)).engine(spec.engines().get(0)).costModel(spec.costModel()).deterministic(spec.deterministic()).policy(spec.policy())
         .seed(spec.seed()).build().asMap());
     m.put("environment", environment);
     m.put("git", git);

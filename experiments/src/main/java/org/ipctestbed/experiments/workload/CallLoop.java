@@ -3,6 +3,7 @@ package org.ipctestbed.experiments.workload;
 import org.ipctestbed.ipc.Connection;
 import org.ipctestbed.ipc.IpcMessage;
 import org.ipctestbed.ipc.Status;
+import java.util.SplittableRandom;
 import org.ipctestbed.substrate.Fiber;
 
 /**
@@ -26,12 +27,14 @@ final class CallLoop {
   private final Measurements.LatencyRecorder latency;
   private final Measurements.Counter opsCounter;
   private final Refusals refusals;
-  private final WarmupBarrier barrier;
+  private TimeDistribution service;
+  private TimeDistribution think;
+  private SplittableRandom rng;
+  private WarmupBarrier barrier;
 
   /**
    * @param who the client, for messages ({@code client-0})
    * @param request filled once by the caller (op, words, payload); the loop sets only the sequence word
-   * @param barrier where the clients meet between the warm-up and the measured calls, or {@code null}
    */
   CallLoop(
       String who,
@@ -42,9 +45,7 @@ final class CallLoop {
       long ops,
       Measurements.LatencyRecorder latency,
       Measurements.Counter opsCounter,
-      Refusals refusals,
-      WarmupBarrier barrier) {
-    this.barrier = barrier;
+      Refusals refusals) {
     this.who = who;
     this.connection = connection;
     this.request = request;
@@ -56,6 +57,27 @@ final class CallLoop {
     this.refusals = refusals;
   }
 
+  /**
+   * Draws each call's server work (request word {@link RequestedWork#WORK_WORD}) from {@code service}
+   * and sleeps a draw of {@code think} after each call (outside the timed span), both from {@code rng};
+   * a {@code null} distribution leaves the request's work as filled and does not think.
+   */
+  CallLoop withTimes(TimeDistribution service, TimeDistribution think, SplittableRandom rng) {
+    this.service = service;
+    this.think = think != null && think.isConstant() && think.mean() == 0 ? null : think;
+    this.rng = rng;
+    return this;
+  }
+
+  /**
+   * Meets the other clients at {@code barrier} (may be {@code null}: none) between the warm-up and the
+   * measured calls, so that the measured window excludes every client's warm-up.
+   */
+  CallLoop withWarmupBarrier(WarmupBarrier barrier) {
+    this.barrier = barrier;
+    return this;
+  }
+
   /** Runs the loop in {@code self}; returns early only when the mechanism refused the size. */
   void run(Fiber self) {
     long total = warmup + ops;
@@ -64,6 +86,9 @@ final class CallLoop {
         barrier.arrive(self);
       }
       request.word(RequestedWork.SEQ_WORD, i);
+      if (service != null) {
+        request.word(RequestedWork.WORK_WORD, service.draw(rng));
+      }
       long t0 = self.now();
       int st = connection.call(self, request, reply);
       long t1 = self.now();
@@ -83,6 +108,12 @@ final class CallLoop {
       if (i >= warmup) {
         latency.record(t1 - t0);
         opsCounter.increment();
+      }
+      if (think != null) {
+        long ns = think.draw(rng);
+        if (ns > 0) {
+          self.sleep(ns);
+        }
       }
     }
   }

@@ -63,7 +63,7 @@ public final class FairnessWorkload implements Workload {
     CallLoop heavyLoop =
         new CallLoop(
             "heavy-client", ipc.connect(heavy, 0, service), request(heavyNs), new IpcMessage(0), 0,
-            Long.MAX_VALUE, sink.latency("heavy-call"), sink.counter("heavy-ops"), refusals, null);
+            Long.MAX_VALUE, sink.latency("heavy-call"), sink.counter("heavy-ops"), refusals);
     heavy.spawnDaemon("heavy-client", 0, heavyLoop::run);
 
     Measurements.LatencyRecorder latency = sink.latency("call");
@@ -72,7 +72,7 @@ public final class FairnessWorkload implements Workload {
       String name = "light-client-" + i;
       Process light = machine.newProcess(name);
       Connection c = ipc.connect(light, 0, service);
-      CallLoop loop = new CallLoop(name, c, request(lightNs), new IpcMessage(0), 0, ops, latency, opsCounter, refusals, null);
+      CallLoop loop = new CallLoop(name, c, request(lightNs), new IpcMessage(0), 0, ops, latency, opsCounter, refusals);
       light.spawn(name, 0, loop::run);
     }
   }

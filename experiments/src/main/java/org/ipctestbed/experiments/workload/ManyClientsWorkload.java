@@ -21,7 +21,8 @@ import org.ipctestbed.substrate.Process;
  * </pre>
  *
  * <p>Client {@code i} runs on CPU {@code i mod cpus} and makes {@code warmup} then {@code ops} empty
- * calls back to back. Metric {@code call} (all clients into one recorder); counter {@code ops}, the
+ * calls back to back (or thinking {@code think-ns} between them; each call asks for {@code work-ns}
+ * of server work, both drawn from the client's own seeded stream). Metric {@code call} (all clients into one recorder); counter {@code ops}, the
  * measured calls of all clients.
  *
  * <p>Mapping: the placement asks the mechanism for a serving fiber on each of those CPUs. K42 system
@@ -47,7 +48,9 @@ public final class ManyClientsWorkload implements Workload {
         new Param("clients", "0", "client processes, spread round-robin over the CPUs; 0 = one per CPU, 0..4096"),
         StandardParams.ops(5_000, "calls per client"),
         StandardParams.warmup(500, "calls per client"),
-        new Param("server-cpus", "1", "CPUs the server serves on (CPUs 0 .. n-1), 1..CPUs"));
+        new Param("server-cpus", "1", "CPUs the server serves on (CPUs 0 .. n-1), 1..CPUs"),
+        StandardParams.timeNs("work-ns", "0", "server work per call"),
+        StandardParams.timeNs("think-ns", "0", "client think time after each call (sleeping)"));
   }
 
   @Override
@@ -61,6 +64,8 @@ public final class ManyClientsWorkload implements Workload {
       throw new IllegalArgumentException(
           "parameter 'server-cpus' must be in 1.." + cpus + " (this machine's CPUs), got " + serverCpus);
     }
+    TimeDistribution work = StandardParams.timeNs(params, "work-ns");
+    TimeDistribution think = StandardParams.timeNs(params, "think-ns");
     if (clients == 0) {
       clients = cpus;
     }
@@ -77,7 +82,9 @@ public final class ManyClientsWorkload implements Workload {
       Process client = machine.newProcess(name);
       Connection c = ipc.connect(client, cpu, service);
       IpcMessage request = new IpcMessage(0).op(1);
-      CallLoop loop = new CallLoop(name, c, request, new IpcMessage(0), warmup, ops, latency, opsCounter, refusals, barrier);
+      CallLoop loop = new CallLoop(name, c, request, new IpcMessage(0), warmup, ops, latency, opsCounter, refusals)
+          .withTimes(work, think, machine.random(i))
+          .withWarmupBarrier(barrier);
       client.spawn(name, cpu, loop::run);
     }
   }

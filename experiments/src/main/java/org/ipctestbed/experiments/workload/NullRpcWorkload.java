@@ -41,7 +41,7 @@ public final class NullRpcWorkload implements Workload {
         StandardParams.ops(20_000, "calls"),
         StandardParams.warmup(2_000, "calls"),
         Placement.DECLARATION,
-        StandardParams.workNs("work-ns", 0, "server work per call"));
+        StandardParams.timeNs("work-ns", "0", "server work per call"));
   }
 
   @Override
@@ -49,7 +49,7 @@ public final class NullRpcWorkload implements Workload {
     long ops = StandardParams.ops(params);
     long warmup = StandardParams.warmup(params);
     Placement placement = Placement.of(params, machine);
-    long workNs = StandardParams.workNs(params, "work-ns");
-    OneClientRpc.install(machine, ipc, sink, placement, 0, workNs, warmup, ops);
+    TimeDistribution work = StandardParams.timeNs(params, "work-ns");
+    OneClientRpc.install(machine, ipc, sink, placement, 0, work, warmup, ops);
   }
 }

@@ -29,6 +29,20 @@ final class OneClientRpc {
       long workNs,
       long warmup,
       long ops) {
+    install(machine, ipc, sink, placement, bytes, TimeDistribution.constant(workNs), warmup, ops);
+  }
+
+  /** As above, each call's server work drawn from {@code work} (client 0's stream). */
+  static void install(
+      Machine machine,
+      IpcSystem ipc,
+      Measurements sink,
+      Placement placement,
+      int bytes,
+      TimeDistribution work,
+      long warmup,
+      long ops) {
+    long workNs = work.isConstant() ? (long) work.mean() : 0;
     Process server = machine.newProcess("server");
     int serverCpu = placement.serverCpu();
     ServedOn servedOn = new ServedOn(RequestedWork.INSTANCE, machine.cpuCount());
@@ -44,7 +58,10 @@ final class OneClientRpc {
     CallLoop loop =
         new CallLoop(
             "client-0", c, request, new IpcMessage(0), warmup, ops, sink.latency("call"), sink.counter("ops"),
-            new Refusals(sink), sink.warmupBarrier(1));
+            new Refusals(sink)).withWarmupBarrier(sink.warmupBarrier(1));
+    if (!work.isConstant()) {
+      loop.withTimes(work, null, machine.random(0));
+    }
     client.spawn("client-0", 0, self -> {
       loop.run(self);
       sink.note("served-on", servedOn.describe(serverCpu));

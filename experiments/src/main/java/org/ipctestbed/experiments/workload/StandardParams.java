@@ -25,6 +25,15 @@ final class StandardParams {
     return new Param(name, Long.toString(defaultValue), what + ", ns, 0.." + MAX_WORK_NS);
   }
 
+  /** A time parameter that takes a distribution ({@link TimeDistribution#FORMS}). */
+  static Param timeNs(String name, String defaultValue, String what) {
+    return new Param(name, defaultValue, what + ": " + TimeDistribution.FORMS + ", 0.." + MAX_WORK_NS);
+  }
+
+  static TimeDistribution timeNs(WorkloadParams p, String name) {
+    return TimeDistribution.parse("parameter '" + name + "'", p.text(name), MAX_WORK_NS);
+  }
+
   static long ops(WorkloadParams p) {
     return p.longValue("ops", 1, MAX_OPS);
   }
