@@ -22,6 +22,15 @@ public interface IpcProvider {
   /** Installs a fresh instance of the mechanism on {@code machine}. */
   IpcSystem install(Machine machine);
 
+  /**
+   * Who this strategy charges for synchronous service (see {@link AccountingModel}); the conformance
+   * suite checks the ledger against it on both engines. The default, empty, declares nothing, and the
+   * suite's accounting tests are skipped with a message saying so: declare it.
+   */
+  default java.util.Optional<AccountingModel> accounting() {
+    return java.util.Optional.empty();
+  }
+
   /** Every provider on the class path, sorted by name. */
   static List<IpcProvider> all() {
     List<IpcProvider> out = new ArrayList<>();
