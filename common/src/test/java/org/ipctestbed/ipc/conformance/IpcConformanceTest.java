@@ -671,6 +671,10 @@ public abstract class IpcConformanceTest {
    * k42.md 3.1 (c) and 3.2, lwkt.md 2: the handler's work on the caller's CPU lands on the account the
    * strategy declares ({@link AccountingModel#service()}). Calls are short against the quantum, so a
    * scheduling event can move at most a small part of the service (one call's worth per quantum).
+   *
+   * <p>Two observations: which account the CPU charges as each service starts (what the ledger will
+   * charge, seen without timing, so it holds on a loaded host), and the ledger's totals (on the real
+   * engine only as lower bounds: a host that deschedules a carrier inflates wall-time charges).
    */
   @ParameterizedTest(name = ON_ENGINE)
   @MethodSource("engines")
@@ -689,24 +693,29 @@ public abstract class IpcConformanceTest {
         });
     b.run();
     assertEquals(calls, b.handler.deliveries(0), "calls delivered");
+    boolean callerPays = model.service() == AccountingModel.Payer.CALLER;
     long callerUser = b.machine.ledger().processNs(client, Category.USER);
     long serverUser = b.machine.ledger().processNs(b.server, Category.USER);
     String ledger = "; ledger: caller user " + ms(callerUser) + ", server user " + ms(serverUser)
-        + ", handler work asked " + ms(service) + " (declared: " + model + ")";
-    long payer = model.service() == AccountingModel.Payer.CALLER ? callerUser : serverUser;
-    long other = model.service() == AccountingModel.Payer.CALLER ? serverUser : callerUser;
+        + ", handler work asked " + ms(service) + "; services that began in the server's account "
+        + b.handler.startsInServer.get() + ", in another " + b.handler.startsElsewhere.get() + " (declared: " + model + ")";
+    int asDeclared = callerPays ? b.handler.startsElsewhere.get() : b.handler.startsInServer.get();
+    assertTrue(asDeclared >= calls * 8 / 10, "fewer than 80% of the services began in the declared payer's account" + ledger);
+    long payer = callerPays ? callerUser : serverUser;
+    long other = callerPays ? serverUser : callerUser;
     assertTrue(payer >= service * 8 / 10,
         "the declared payer (" + model.service() + ") was charged less than 80% of the handler's work" + ledger);
-    assertTrue(other <= service * 2 / 10,
-        "the other side was charged more than 20% of the handler's work" + ledger);
+    if (engine.equals("sim")) {
+      assertTrue(other <= service * 2 / 10, "the other side was charged more than 20% of the handler's work" + ledger);
+    }
   }
 
   /**
    * k42.md 3.2 ("what clears the chain"): a scheduling event during a long service (here quantum
    * expiries, with a competing process on the CPU) moves the rest of the service to the account {@link
-   * AccountingModel#afterPreemption()} names; and the caller's own work, before and after the call, is
-   * charged to the caller whatever the model (the bug this catches: a strategy that left the caller
-   * running in the server's account once the borrowing had ended).
+   * AccountingModel#afterPreemption()} names; and the caller's own work after the call is charged to
+   * the caller whatever the model (the bug this catches: a strategy that left the caller running in
+   * the server's account once the borrowing had ended).
    */
   @ParameterizedTest(name = ON_ENGINE)
   @MethodSource("engines")
@@ -722,28 +731,37 @@ public abstract class IpcConformanceTest {
         self.work(quantum / 4);
       }
     });
+    boolean[] ownAccount = new boolean[1];
     Process client =
         b.client(0, 0, 64, (self, c, req, reply) -> {
           fill(req, ConformanceHandler.OP_ECHO, 0, 0, 0, service, 8);
           assertStatus(Status.OK, c.call(self, req, reply), "a call of " + ms(service) + " of service");
+          ownAccount[0] = self.cpu().chargedAccount() == self.account();
           self.work(own);
         });
     b.run();
+    boolean serverAfter = model.afterPreemption() == AccountingModel.Payer.SERVER;
     long callerUser = b.machine.ledger().processNs(client, Category.USER);
     long serverUser = b.machine.ledger().processNs(b.server, Category.USER);
     String ledger = "; ledger: caller user " + ms(callerUser) + ", server user " + ms(serverUser) + ", service asked "
-        + ms(service) + ", caller's own work " + ms(own) + ", quantum " + ms(quantum) + " (declared: " + model + ")";
+        + ms(service) + ", caller's own work " + ms(own) + ", quantum " + ms(quantum) + "; the service ended in the "
+        + (b.handler.endsInServer.get() == 1 ? "server's" : "caller's") + " account (declared: " + model + ")";
+    assertTrue(ownAccount[0], "after the call returned, the CPU charged someone else's account for the caller's own work" + ledger);
+    assertEquals(serverAfter ? 1 : 0, b.handler.endsInServer.get(), "services that ended in the server's account" + ledger);
     assertTrue(callerUser >= own, "the caller's own work was not all charged to the caller" + ledger);
-    assertTrue(serverUser <= service + own / 2, "the server was charged for the caller's own work" + ledger);
-    if (model.service() == AccountingModel.Payer.SERVER || model.afterPreemption() == AccountingModel.Payer.SERVER) {
+    if (serverAfter) {
       // The server pays at least everything after the first scheduling event (at most ~2 quanta in).
-      assertTrue(serverUser >= service - 2 * quantum,
-          "the server was not charged for the service after the preemption" + ledger);
-      assertTrue(callerUser <= own + 2 * quantum + own / 4,
-          "the caller was charged for service after the preemption" + ledger);
+      assertTrue(serverUser >= service - 2 * quantum, "the server was not charged for the service after the preemption" + ledger);
     } else {
       assertTrue(callerUser >= own + service * 9 / 10, "the caller was not charged for its service" + ledger);
-      assertTrue(serverUser <= service / 10, "the server was charged for service the caller pays for" + ledger);
+    }
+    if (engine.equals("sim")) { // exact figures: the upper bounds hold too
+      assertTrue(serverUser <= service + own / 2, "the server was charged for the caller's own work" + ledger);
+      if (serverAfter) {
+        assertTrue(callerUser <= own + 2 * quantum, "the caller was charged for service after the preemption" + ledger);
+      } else {
+        assertTrue(serverUser <= service / 10, "the server was charged for service the caller pays for" + ledger);
+      }
     }
   }
 }
