@@ -31,6 +31,31 @@ public interface IpcProvider {
     return java.util.Optional.empty();
   }
 
+  /**
+   * The accounting model with {@code options}, for a strategy whose options change who pays (a
+   * rendezvous that donates the caller's time slice or not). The default ignores the options.
+   */
+  default java.util.Optional<AccountingModel> accounting(StrategyOptions options) {
+    return accounting();
+  }
+
+  /**
+   * The options this strategy takes ({@code --ipc NAME:key=value,...}), listed by {@code testbed list}
+   * with their types and defaults. The default: none.
+   */
+  default List<StrategyOption> options() {
+    return List.of();
+  }
+
+  /**
+   * Installs a fresh instance configured with {@code options} (already checked against {@link
+   * #options()}). A strategy with options overrides this; the default, for one without, installs
+   * {@link #install(Machine)}.
+   */
+  default IpcSystem install(Machine machine, StrategyOptions options) {
+    return install(machine);
+  }
+
   /** Every provider on the class path, sorted by name. */
   static List<IpcProvider> all() {
     List<IpcProvider> out = new ArrayList<>();

@@ -130,6 +130,30 @@ class PrimitiveChargesProbeTest {
     assertSame(p.b().account(), p.chargedWhileBRan(), "the account charged while b runs");
   }
 
+  /**
+   * Found while writing the guide's example: a hand-off through the scheduler to a fiber that was
+   * already runnable (woken earlier) took it off the run queue and never put it back, so it was lost.
+   */
+  @ParameterizedTest(name = "{0}")
+  @ValueSource(strings = {"sim", "real"})
+  void handoffThroughTheSchedulerToAnAlreadyRunnableFiberStillRunsIt(String engine) {
+    Machine m = Machine.create(Machines.of(engine, 1).build());
+    boolean[] ran = new boolean[1];
+    Fiber b = m.newProcess("B").spawn("b", 0, self -> {
+      self.block("waiting for a");
+      ran[0] = true;
+    });
+    m.newProcess("A").spawn("a", 0, self -> {
+      while (b.state() != FiberState.BLOCKED) {
+        self.yieldCpu();
+      }
+      b.wake(); // runnable, in the run queue
+      self.handoff(b, false, null);
+    });
+    m.run();
+    assertTrue(ran[0], "b ran after a hand-off through the scheduler found it runnable");
+  }
+
   @ParameterizedTest(name = "{0}")
   @ValueSource(strings = {"sim", "real"})
   void upcallChargesNothingAndKeepsTheCallersAccount(String engine) {

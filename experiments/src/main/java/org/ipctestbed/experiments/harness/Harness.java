@@ -12,6 +12,7 @@ import org.ipctestbed.experiments.workload.Param;
 import org.ipctestbed.experiments.workload.Workload;
 import org.ipctestbed.experiments.workload.WorkloadParams;
 import org.ipctestbed.experiments.workload.WorkloadRegistry;
+import org.ipctestbed.ipc.ConfiguredProvider;
 import org.ipctestbed.ipc.IpcProvider;
 import org.ipctestbed.ipc.IpcSystem;
 import org.ipctestbed.substrate.Category;
@@ -123,10 +124,11 @@ public final class Harness {
           + String.join(", ", IpcProvider.all().stream().map(IpcProvider::name).toList()));
     }
     List<IpcProvider> providers = new ArrayList<>();
-    for (String m : spec.mechanisms()) {
-      IpcProvider p = IpcProvider.named(m);
-      if (providers.stream().anyMatch(x -> x.name().equals(m))) {
-        throw new IllegalArgumentException("IPC strategy '" + m + "' is listed twice in --ipc");
+    // NAME or NAME:key=value,...; a value list a/b sweeps an option (ConfiguredProvider.expand).
+    for (String m : ConfiguredProvider.expand(spec.mechanisms())) {
+      IpcProvider p = ConfiguredProvider.parse(m);
+      if (providers.stream().anyMatch(x -> x.name().equals(p.name()))) {
+        throw new IllegalArgumentException("IPC strategy '" + p.name() + "' is listed twice in --ipc");
       }
       providers.add(p);
     }
@@ -332,7 +334,12 @@ public final class Harness {
       cpu.add(new RepResult.CpuTime(name, "mechanism", a[1]));
     });
     cpu.add(new RepResult.CpuTime("idle", "idle", m.ledger().idleNs() - start.idleNs()));
-    return new RepResult(point, provider.name(), rep, seed, elapsed, elapsed - start.atNs(), meas.counters(), meas.histograms(), cpu,
-        m.ledger().identityError(), m.traceDigest(), meas.clampedSamples(), meas.notes());
+    // The strategy's own counters and notes join the workload's (issue 14).
+    Map<String, Long> counters = new java.util.TreeMap<>(meas.counters());
+    ipc.counters().forEach((k, v) -> counters.put("strategy." + RunMeasurements.checkedName(k), v));
+    Map<String, String> notes = new java.util.TreeMap<>(meas.notes());
+    ipc.notes().forEach((k, v) -> notes.put("strategy: " + k, v));
+    return new RepResult(point, provider.name(), rep, seed, elapsed, elapsed - start.atNs(), java.util.Collections.unmodifiableMap(counters),
+        meas.histograms(), cpu, m.ledger().identityError(), m.traceDigest(), meas.clampedSamples(), java.util.Collections.unmodifiableMap(notes));
   }
 }

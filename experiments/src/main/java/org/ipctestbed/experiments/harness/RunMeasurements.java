@@ -85,10 +85,16 @@ public final class RunMeasurements implements Measurements {
   }
 
   private static void checkName(String metric) {
+    checkedName(metric);
+  }
+
+  /** {@code metric}, if it is a valid metric name. */
+  static String checkedName(String metric) {
     if (metric == null || !metric.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
       throw new IllegalArgumentException(
           "metric name '" + metric + "' must be letters, digits, '.', '_' or '-' (it names files and CSV rows)");
     }
+    return metric;
   }
 
   /**

@@ -16,7 +16,9 @@ import org.ipctestbed.experiments.harness.Point;
 import org.ipctestbed.experiments.harness.RepResult;
 import org.ipctestbed.experiments.stats.LatencyStats;
 import org.ipctestbed.experiments.workload.Param;
+import org.ipctestbed.ipc.ConfiguredProvider;
 import org.ipctestbed.ipc.IpcProvider;
+import org.ipctestbed.ipc.StrategyOptions;
 import org.ipctestbed.substrate.CostModel;
 
 /**
@@ -266,9 +268,13 @@ public final class ResultsWriter {
     List<Object> mechs = new ArrayList<>();
     for (IpcProvider p : plan.providers()) {
       Map<String, Object> e = new LinkedHashMap<>();
+      IpcProvider base = p instanceof ConfiguredProvider c ? c.base() : p;
       e.put("name", p.name());
-      e.put("description", p.description());
-      e.put("class", p.getClass().getName());
+      e.put("strategy", base.name());
+      e.put("description", base.description());
+      e.put("class", base.getClass().getName());
+      e.put("options", (p instanceof ConfiguredProvider c ? c.strategyOptions() : StrategyOptions.defaults(p)).asMap());
+      e.put("accounting", p.accounting().map(Object::toString).orElse("undeclared"));
       mechs.add(e);
     }
     m.put("mechanisms", mechs);
