@@ -11,6 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 import org.ipctestbed.experiments.charts.ChartBook;
+import org.ipctestbed.experiments.charts.PercentileSpectrum;
 import org.ipctestbed.experiments.harness.Harness;
 import org.ipctestbed.experiments.harness.Point;
 import org.ipctestbed.experiments.harness.RepResult;
@@ -22,7 +23,8 @@ import org.ipctestbed.substrate.CostModel;
 /**
  * Writes one run's results folder (issue 6, "Results layout"): results.csv, the .hlog histogram
  * logs and metadata.json after every finished repetition (marked unfinished), then, at the end,
- * summary.csv, significance.csv, the charts and report.md, and metadata.json marked with how the
+ * summary.csv, significance.csv, percentiles.csv (the latency distributions of the .hlog files as
+ * CSV, {@link PercentileSpectrum}), the charts and report.md, and metadata.json marked with how the
  * run ended. Every file is written whole ({@link AtomicFiles}).
  *
  * <p>Thread safety: the harness thread writes; a JVM shutdown hook may {@link #close} the writer
@@ -108,6 +110,7 @@ public final class ResultsWriter {
       }
       writeMetadata(written, finalStatus, why);
       if (!written.isEmpty()) {
+        PercentileSpectrum.write(dir);
         figures = List.copyOf(ChartBook.draw(dir, chartTypes));
       }
       closed = true;
@@ -131,6 +134,7 @@ public final class ResultsWriter {
       }
       writeMetadata(written, finalStatus, why);
       if (!written.isEmpty()) {
+        PercentileSpectrum.write(dir);
         ChartBook.draw(dir, List.of()); // report.md only: the JVM is exiting, charts can be drawn later
       }
     } finally {
