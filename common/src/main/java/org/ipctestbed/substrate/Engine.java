@@ -37,8 +37,18 @@ abstract class Engine {
   /** {@code cpu.preemptDeadline}/{@code preemptGen} changed. */
   abstract void armPreemptDeadline(Cpu cpu);
 
+  /**
+   * The simulated engine's fiber {@code f} worked or was charged for zero nanoseconds: a step at one
+   * virtual instant, which the engine counts to detect a livelock (virtual time that stops
+   * advancing while fibers run on). Nothing to do in the real engine.
+   */
+  void zeroTimeStep(Fiber f) {}
+
   /** Runs until every non-daemon fiber has returned; returns the elapsed nanoseconds. */
   abstract long run();
+
+  /** A non-daemon fiber has returned (progress, for the simulated engine's livelock check). */
+  void fiberReturned() {}
 
   /** The last non-daemon fiber has returned. */
   abstract void allDone();

@@ -266,7 +266,7 @@ public final class ThreadPort extends LwktPort {
       scheduleIfWaiting();
     } else {
       msg.check(MsgTransition.PUT_DEPART);
-      self.charge(Cost.IPI_SEND);
+      self.chargeIpiSend(cpu.index());
       msg.targetPort = this;
       msg.apply(MsgTransition.PUT_DEPART);
       cpu.post(msg.putIpi);
@@ -299,7 +299,7 @@ public final class ThreadPort extends LwktPort {
       scheduleIfWaiting();
     } else {
       msg.check(MsgTransition.REPLY_DEPART);
-      self.charge(Cost.IPI_SEND);
+      self.chargeIpiSend(cpu.index());
       msg.apply(MsgTransition.REPLY_DEPART);
       cpu.post(msg.replyIpi);
     }

@@ -65,6 +65,14 @@ public final class ReproducePlan {
         "Throughput of one server against the CPU count, one client per CPU, with ideal linear scaling for reference.",
         "sim", List.of(1, 2, 4, 8), "modern-x86", 5, sets("clients", "@cpus", "ops", "5000", "warmup", "500"),
         3, sets("clients", "@cpus", "ops", "500", "warmup", "50")));
+    p.add(new PlannedExperiment("scaling", "many-clients",
+        "Throughput from 1 to 64 simulated CPUs, one client per CPU, for a single-port server (server-cpus=1) and a server "
+            + "replicated per CPU (server-cpus=CPUs), each updating one shared server object or one replica per CPU. "
+            + "Contention points: the shared object's cache line (every call moves it; its transfers serialise), the single "
+            + "port's IPI queue and PPC's one-slot remote mailbox; replicas touch no line another CPU wrote, so they scale.",
+        "sim", List.of(1, 2, 4, 8, 16, 32, 64), "modern-x86", 3,
+        sets("clients", "@cpus", "server-cpus", "1,@cpus", "server-state", "shared,per-cpu", "ops", "500", "warmup", "50"),
+        2, sets("clients", "@cpus", "server-cpus", "1,@cpus", "server-state", "shared,per-cpu", "ops", "100", "warmup", "10")));
     p.add(sim("syscall-read", "syscall-read",
         "read() built as a message to a file-server process, against a direct call into the file system.",
         sets("ops", "10000", "warmup", "500"), sets("ops", "1000", "warmup", "100")));

@@ -47,6 +47,7 @@ public final class ResultsWriter {
   private boolean closed;
   private String status = RUNNING;
   private String reason = "";
+  private String failureReport = "";
   private List<ChartBook.Figure> figures = List.of();
 
   private final List<String> chartTypes;
@@ -95,6 +96,14 @@ public final class ResultsWriter {
 
   /** Writes every file for {@code results} and marks the run {@code finalStatus}. */
   public void finish(List<RepResult> results, String finalStatus, String why) {
+    finish(results, finalStatus, why, "");
+  }
+
+  /**
+   * Writes every file for {@code results} and marks the run {@code finalStatus}; {@code report} is the
+   * failure's whole report (a deadlock's list of fibers, many lines), kept in metadata.json.
+   */
+  public void finish(List<RepResult> results, String finalStatus, String why, String report) {
     lock.lock();
     try {
       if (closed) {
@@ -103,6 +112,7 @@ public final class ResultsWriter {
       written = List.copyOf(results);
       status = finalStatus;
       reason = why;
+      failureReport = report;
       if (!written.isEmpty()) {
         writeData(written, null);
         Csv.Table table = Csv.read(dir.resolve(ResultsDir.RESULTS));
@@ -178,7 +188,13 @@ public final class ResultsWriter {
     if (r.counters().containsKey("ops")) {
       row(out, prefix, "throughput", "", "value", r.throughput(), "ops/s");
     }
-    r.counters().forEach((k, v) -> row(out, prefix, k, "", "count", v, "count"));
+    r.counters().forEach((k, v) -> {
+      if (k.startsWith(org.ipctestbed.experiments.harness.Harness.COST_PREFIX)) {
+        row(out, prefix, "mechanism_cost", k.substring(org.ipctestbed.experiments.harness.Harness.COST_PREFIX.length()), "ns", v, "ns");
+      } else {
+        row(out, prefix, k, "", "count", v, "count");
+      }
+    });
     r.latencies().forEach((k, h) -> {
       for (String s : LatencyStats.NAMES) {
         row(out, prefix, k, "", s, LatencyStats.of(h, s), s.equals("count") ? "count" : "ns");
@@ -264,6 +280,7 @@ public final class ResultsWriter {
     m.put("status", st);
     m.put("interrupted", !st.equals(COMPLETE));
     m.put("interruptReason", st.equals(RUNNING) ? "the run had not finished when this file was written" : why);
+    m.put("failureReport", st.equals(FAILED) ? failureReport : "");
     m.put("commandLine", spec.commandLine());
     m.put("workload", plan.workload().name());
     m.put("workloadDescription", plan.workload().description());

@@ -181,7 +181,7 @@ class WorkloadsTest {
     Map<String, List<String>> expected = new LinkedHashMap<>();
     expected.put("async-burst", List.of("bursts", "burst", "consumer-work-ns", "bytes"));
     expected.put("fairness", List.of("light-clients", "heavy-work-ns", "light-work-ns", "ops"));
-    expected.put("many-clients", List.of("clients", "ops", "warmup", "server-cpus", "work-ns", "think-ns"));
+    expected.put("many-clients", List.of("clients", "ops", "warmup", "server-cpus", "work-ns", "think-ns", "server-state"));
     expected.put("nested-calls", List.of("depth", "ops", "warmup"));
     expected.put("null-rpc", List.of("ops", "warmup", "placement", "work-ns"));
     expected.put("payload-sweep", List.of("ops", "warmup", "bytes", "placement"));
