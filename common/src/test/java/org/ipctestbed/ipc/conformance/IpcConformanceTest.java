@@ -750,13 +750,17 @@ public abstract class IpcConformanceTest {
     assertTrue(ownAccount[0], "after the call returned, the CPU charged someone else's account for the caller's own work" + ledger);
     assertEquals(serverAfter ? 1 : 0, b.handler.endsInServer.get(), "services that ended in the server's account" + ledger);
     assertTrue(callerUser >= own, "the caller's own work was not all charged to the caller" + ledger);
-    if (serverAfter) {
-      // The server pays at least everything after the first scheduling event (at most ~2 quanta in).
-      assertTrue(serverUser >= service - 2 * quantum, "the server was not charged for the service after the preemption" + ledger);
-    } else {
+    if (!serverAfter) {
       assertTrue(callerUser >= own + service * 9 / 10, "the caller was not charged for its service" + ledger);
     }
-    if (engine.equals("sim")) { // exact figures: the upper bounds hold too
+    // Exact figures on sim only. On the real engine a quantum expiry is noticed between work slices,
+    // and a host that deschedules a carrier for longer than the service makes the first expiry come
+    // at its end: then the whole service is charged to the caller, correctly, as it was wall time.
+    if (engine.equals("sim")) {
+      if (serverAfter) {
+        // The server pays at least everything after the first scheduling event (at most ~2 quanta in).
+        assertTrue(serverUser >= service - 2 * quantum, "the server was not charged for the service after the preemption" + ledger);
+      }
       assertTrue(serverUser <= service + own / 2, "the server was charged for the caller's own work" + ledger);
       if (serverAfter) {
         assertTrue(callerUser <= own + 2 * quantum, "the caller was charged for service after the preemption" + ledger);
