@@ -25,6 +25,9 @@ abstract class Engine {
   /** Arms the timer that wakes {@code f} at {@code f.sleepUntil} (unless {@code f.sleepGen} moves on). */
   abstract void armSleep(Fiber f);
 
+  /** Runs {@code request} on {@code cpu} at interrupt level at time {@code at}; called on {@code cpu}. */
+  abstract void callout(Cpu cpu, long at, IpiRequest request);
+
   /** Delivers {@code request} to {@code target}'s inbox. */
   abstract void post(Cpu target, IpiRequest request);
 

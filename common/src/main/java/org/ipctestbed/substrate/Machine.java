@@ -117,6 +117,16 @@ public final class Machine {
   }
 
   /**
+   * A kernel process ({@link Process#isKernel()}): its threads share every process's address space,
+   * so switching to them changes none (a DragonFly LWKT kernel thread, a K42 kernel-process thread).
+   */
+  public Process newKernelProcess(String name, int priorityClass, int weight) {
+    Process p = newProcess(name, priorityClass, weight);
+    p.markKernel();
+    return p;
+  }
+
+  /**
    * A process with its resource account.
    *
    * @throws IllegalArgumentException naming the allowed range of any out-of-range parameter

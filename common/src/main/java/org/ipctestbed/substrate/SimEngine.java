@@ -153,6 +153,11 @@ final class SimEngine extends Engine {
   }
 
   @Override
+  void callout(Cpu cpu, long at, IpiRequest request) {
+    schedule(at, IPI, cpu, request, 0);
+  }
+
+  @Override
   void post(Cpu target, IpiRequest request) {
     Cpu from = Cpu.current();
     long latency = from == target ? 0 : machine.drawCost(Cost.IPI_LATENCY, 1);

@@ -293,13 +293,17 @@ public final class ThreadPort extends LwktPort {
         msg.apply(MsgTransition.COMPLETE);
       } else {
         msg.check(MsgTransition.REPLY_QUEUE);
-        self.charge(Cost.QUEUE_OP);
+        if (self != null) {
+          self.charge(Cost.QUEUE_OP);
+        }
         push(msg, MsgTransition.REPLY_QUEUE);
       }
       scheduleIfWaiting();
     } else {
       msg.check(MsgTransition.REPLY_DEPART);
-      self.chargeIpiSend(cpu.index());
+      if (self != null) {
+        self.chargeIpiSend(cpu.index());
+      }
       msg.apply(MsgTransition.REPLY_DEPART);
       cpu.post(msg.replyIpi);
     }

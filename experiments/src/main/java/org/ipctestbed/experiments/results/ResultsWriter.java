@@ -318,6 +318,18 @@ public final class ResultsWriter {
     cm.put("deterministic", spec.deterministic());
     cm.put("detail", (spec.deterministic() ? model.deterministic() : model).describe());
     m.put("costModel", cm);
+    List<Object> published = new ArrayList<>();
+    for (org.ipctestbed.experiments.workload.PublishedFigure f : plan.workload().published()) {
+      if (f.costModel().equals(spec.costModel())) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("metric", f.metric());
+        e.put("mechanism", f.mechanism());
+        e.put("ns", f.ns());
+        e.put("source", f.source());
+        published.add(e);
+      }
+    }
+    m.put("published", published);
     m.put("policy", spec.policy());
     m.put("machineConfig", org.ipctestbed.substrate.MachineConfig.builder()
         .cpus(spec.cpus().get(0)).engine(spec.engines().get(0)).costModel(spec.costModel()).deterministic(spec.deterministic()).policy(spec.policy())

@@ -110,7 +110,7 @@ class CliTest {
 
   @Test
   void unknownNamesListTheAllowedValues() {
-    assertBadInput(cli("run", "no-such-workload"), "syscall-read, test-rpc");
+    assertBadInput(cli("run", "no-such-workload"), "syscall-msg, test-rpc");
     assertBadInput(cli("run", "test-rpc", "--ipc", "nope"), "test-echo, test-echo-slow");
     assertBadInput(cli("run", "test-rpc", "--engine", "warp"), "allowed: real, sim");
     assertBadInput(cli("run", "test-rpc", "--cost-model", "vax"), "allowed: zero, modern-x86");
