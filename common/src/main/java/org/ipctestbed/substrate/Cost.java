@@ -39,6 +39,22 @@ public enum Cost {
    */
   PROCEDURE_CALL,
   /**
+   * One {@code copyin}/{@code copyout} of a small user structure, without its bytes: the address
+   * range check and the fault-recovery set-up of the call (per unit: calls; the bytes are charged as
+   * {@link #COPY_PER_BYTE}). DragonFly's {@code sendsys} pays it to copy the user's message in and
+   * the result out (research/lwkt.md section 7).
+   */
+  USER_COPY,
+  /** Taking a kernel message buffer from a per-CPU cache and giving it back (research/lwkt.md 7). */
+  MSG_CACHE,
+  /** Validating a user-built system-call message: command, flags and sizes (research/lwkt.md 7). */
+  SYSCALL_VALIDATE,
+  /**
+   * Taking a hardware interrupt on the CPU that receives it: entry, dispatch to the handler,
+   * acknowledgement and return (a device's completion, a timer, an IPI).
+   */
+  INTERRUPT,
+  /**
    * Time a CPU waits for a cache line in flight to another CPU or a lock another CPU holds (see
    * {@link SharedLine}, {@link SpinLock}). Not a model figure: it emerges from the simulation, and the
    * model's entry for it is always 0; it is tallied under this name so that contention shows in the

@@ -24,6 +24,14 @@ import java.util.random.RandomGenerator;
  *   <li>{@code modern-x86}: a current x86 server core, hot caches. Every figure's source is in {@link
  *       #source(Cost)} and printed by {@code testbed list --cost-models}; most are estimates, labelled
  *       as such, because a reviewer must be able to tell a modelled result from a measured one.
+ *   <li>{@code via-c3-600}: a 600 MHz VIA C3, uniprocessor, DragonFly of 2003; {@code dual-p3-1200}:
+ *       two 1.2 GHz Pentium III, SMP DragonFly of 2003. The machines of the published {@code
+ *       getuid()} figures (research/lwkt.md section 7: 1,300 vs 1,700 ns, 909 vs 1,077 ns through
+ *       the trap vs a message). Each step is estimated in cycles from the hardware, not fitted to the
+ *       ratio (sources per cost); from them the figures follow, as {@code syscall-msg} measures:
+ *       through the trap, trap + handler call; through a message, the same plus a user copy and 48
+ *       bytes in, the message cache, the validation, and a user copy and 12 bytes out, that is
+ *       1,285 vs 1,646 ns on the C3 and 888 vs 1,043 ns on the Pentium III (means).
  * </ul>
  *
  * <p>A cost-model file written by {@code testbed calibrate} ({@link CostModelFile}) is loaded by its
@@ -58,7 +66,7 @@ public final class CostModel {
   }
 
   /** The preset names {@link #named(String)} accepts. */
-  public static final String PRESETS = "zero, modern-x86";
+  public static final String PRESETS = "zero, modern-x86, via-c3-600, dual-p3-1200";
 
   private static final String E = "estimated: ";
 
@@ -91,6 +99,8 @@ public final class CostModel {
     return switch (name) {
       case "zero" -> of("zero", Map.of());
       case "modern-x86" -> modernX86();
+      case "via-c3-600" -> viaC3();
+      case "dual-p3-1200" -> dualP3();
       default -> {
         if (name.endsWith(".properties") || name.contains("/") || Files.isRegularFile(Path.of(name))) {
           yield CostModelFile.read(Path.of(name));
@@ -121,7 +131,68 @@ public final class CostModel {
     m.put(Cost.ATOMIC, CostDistribution.exponential(10, 0.2, E + "an uncontended lock-prefixed RMW on a line in L1, ~20-40 cycles"));
     m.put(Cost.QUEUE_OP, CostDistribution.exponential(15, 0.2, E + "a few loads and stores on a hot ring or list"));
     m.put(Cost.PROCEDURE_CALL, CostDistribution.constant(2, E + "call and return, a handful of cycles at 3-4 GHz"));
+    m.put(Cost.USER_COPY, CostDistribution.exponential(15, 0.2, E + "copyin/copyout set-up: stac/clac, range check, fault recovery, ~50 cycles"));
+    m.put(Cost.MSG_CACHE, CostDistribution.exponential(5, 0.2, E + "a per-CPU free-list pop and push in a critical section"));
+    m.put(Cost.SYSCALL_VALIDATE, CostDistribution.exponential(5, 0.2, E + "a few compares on command, flags and sizes"));
+    m.put(Cost.INTERRUPT, CostDistribution.exponential(300, 0.3, E + "interrupt entry, handler dispatch, EOI and return on a current core"));
     return ofDistributions("modern-x86", m, List.of(), Map.of());
+  }
+
+  /** Small tail of the costs on the published getuid path: the figures are averages of a hot loop. */
+  private static final double HOT_LOOP = 0.05;
+
+  /**
+   * A 600 MHz VIA C3 (1.67 ns a cycle), uniprocessor, DragonFly of 2003: the machine of the published
+   * {@code getuid()} figures, 1,300 ns through the trap and 1,700 ns through a message (research/
+   * lwkt.md section 7). Each step is estimated in cycles from the hardware, not fitted to the ratio.
+   */
+  private static CostModel viaC3() {
+    Map<Cost, CostDistribution> m = new EnumMap<>(Cost.class);
+    m.put(Cost.TRAP, CostDistribution.exponential(1_270, HOT_LOOP, E + "~760 cycles: the C3's microcoded int 0x80 and iret, "
+        + "register save and segment reloads, syscall2's bookkeeping and userret checks"));
+    m.put(Cost.PROCEDURE_CALL, CostDistribution.constant(15, E + "call and return of the handler, ~9 cycles"));
+    m.put(Cost.USER_COPY, CostDistribution.exponential(100, HOT_LOOP, E + "~60 cycles: copyin's range check and pcb_onfault set-up"));
+    m.put(Cost.COPY_PER_BYTE, CostDistribution.exponential(0.85, HOT_LOOP, E + "an in-cache rep movsl, ~2 cycles per 4 bytes"));
+    m.put(Cost.MSG_CACHE, CostDistribution.exponential(50, HOT_LOOP, E + "~30 cycles: a critical section around a per-CPU free-list pop, and the push back"));
+    m.put(Cost.SYSCALL_VALIDATE, CostDistribution.exponential(60, HOT_LOOP, E + "~36 cycles: command, flags and sizes checked"));
+    m.put(Cost.THREAD_SWITCH, CostDistribution.exponential(300, 0.2, E + "lmbench-scale context switch of the era, ~180 cycles of save/restore"));
+    m.put(Cost.ADDRESS_SPACE_SWITCH, CostDistribution.exponential(800, 0.3, E + "a %cr3 reload and the TLB refills that follow (no tagged TLB)"));
+    m.put(Cost.SCHED_DECISION, CostDistribution.exponential(150, 0.2, E + "an LWKT run-queue pick, ~90 cycles"));
+    m.put(Cost.QUEUE_OP, CostDistribution.exponential(30, 0.2, E + "a few loads and stores on a list, ~18 cycles"));
+    m.put(Cost.ATOMIC, CostDistribution.exponential(20, 0.2, E + "no bus lock on a uniprocessor, ~12 cycles"));
+    m.put(Cost.SOFT_INTERRUPT, CostDistribution.exponential(100, 0.2, E + "an AST-like flag set and tested"));
+    m.put(Cost.INTERRUPT, CostDistribution.exponential(1_500, 0.3, E + "8259 PIC acknowledge, the interrupt frame and iret"));
+    m.put(Cost.IPI_SEND, CostDistribution.constant(1_000, E + "placeholder for simulated multi-CPU runs: the C3 had no second CPU"));
+    m.put(Cost.IPI_LATENCY, CostDistribution.constant(3_000, E + "placeholder for simulated multi-CPU runs: the C3 had no second CPU"));
+    m.put(Cost.CACHE_LINE_TRANSFER, CostDistribution.constant(150, E + "placeholder for simulated multi-CPU runs: the C3 had no second CPU"));
+    return ofDistributions("via-c3-600", m, List.of(), Map.of());
+  }
+
+  /**
+   * Two 1.2 GHz Pentium III (0.83 ns a cycle) on one front-side bus, SMP DragonFly of 2003: the
+   * machine of the figures 909 ns (trap) and 1,077 ns (message) for {@code getuid()} (research/
+   * lwkt.md section 7). Each step estimated in cycles, not fitted.
+   */
+  private static CostModel dualP3() {
+    Map<Cost, CostDistribution> m = new EnumMap<>(Cost.class);
+    m.put(Cost.TRAP, CostDistribution.exponential(880, HOT_LOOP, E + "~1,060 cycles: int 0x80/iret ~300 cycles on the P6 core, register save "
+        + "and segment reloads, syscall2 and userret, and the SMP kernel's MP-lock acquire and release with bus-locked instructions"));
+    m.put(Cost.PROCEDURE_CALL, CostDistribution.constant(8, E + "call and return of the handler, ~10 cycles"));
+    m.put(Cost.USER_COPY, CostDistribution.exponential(40, HOT_LOOP, E + "~48 cycles: copyin's range check and pcb_onfault set-up"));
+    m.put(Cost.COPY_PER_BYTE, CostDistribution.exponential(0.25, HOT_LOOP, E + "an in-cache rep movsl, ~1 cycle per 4 bytes"));
+    m.put(Cost.MSG_CACHE, CostDistribution.exponential(30, HOT_LOOP, E + "~36 cycles: a critical section around a per-CPU free-list pop, and the push back"));
+    m.put(Cost.SYSCALL_VALIDATE, CostDistribution.exponential(30, HOT_LOOP, E + "~36 cycles: command, flags and sizes checked"));
+    m.put(Cost.THREAD_SWITCH, CostDistribution.exponential(150, 0.2, E + "lmbench-scale context switch of the era, ~180 cycles of save/restore"));
+    m.put(Cost.ADDRESS_SPACE_SWITCH, CostDistribution.exponential(600, 0.3, E + "a %cr3 reload and the TLB refills that follow (no tagged TLB)"));
+    m.put(Cost.SCHED_DECISION, CostDistribution.exponential(80, 0.2, E + "an LWKT run-queue pick, ~100 cycles"));
+    m.put(Cost.QUEUE_OP, CostDistribution.exponential(15, 0.2, E + "a few loads and stores on a list, ~18 cycles"));
+    m.put(Cost.ATOMIC, CostDistribution.exponential(80, 0.2, E + "a lock cmpxchg on a shared front-side bus, ~100 cycles"));
+    m.put(Cost.SOFT_INTERRUPT, CostDistribution.exponential(50, 0.2, E + "an AST-like flag set and tested"));
+    m.put(Cost.INTERRUPT, CostDistribution.exponential(1_000, 0.3, E + "IO-APIC delivery, the interrupt frame and iret"));
+    m.put(Cost.IPI_SEND, CostDistribution.exponential(500, 0.2, E + "local APIC ICR write and the IPI queue write"));
+    m.put(Cost.IPI_LATENCY, CostDistribution.lognormal(2_000, 0.3, 0.6, E + "delivery over the APIC bus and interrupt entry on the target"));
+    m.put(Cost.CACHE_LINE_TRANSFER, CostDistribution.exponential(150, 0.25, E + "a cache line moved through the shared front-side bus"));
+    return ofDistributions("dual-p3-1200", m, List.of(), Map.of());
   }
 
   /**

@@ -108,6 +108,22 @@ public final class Cpu {
   }
 
   /**
+   * Runs {@code request} on this CPU at interrupt level {@code delayNs} from now: a timer callout or
+   * a device's completion interrupt (the request has {@link IpiRequest}'s calling conventions). Must
+   * be called on this CPU (from one of its fibers or interrupt handlers). The request object is the
+   * caller's and is not copied, so arming one allocates nothing in the simulated engine.
+   */
+  public void callout(long delayNs, IpiRequest request) {
+    if (delayNs < 0) {
+      throw new IllegalArgumentException("callout delay must be >= 0 ns, got " + delayNs);
+    }
+    if (current() != this) {
+      throw new IllegalStateException("a callout on " + this + " must be armed on that CPU, not on " + current());
+    }
+    engine.callout(this, engine.now(this) + delayNs, request);
+  }
+
+  /**
    * Posts {@code request} to this CPU's IPI inbox; it runs on this CPU at its next interrupt point.
    * Callable from any fiber, IPI handler or thread. Does not charge: a fiber that wants the sender's
    * cost modelled charges {@link Cost#IPI_SEND} itself.
@@ -288,8 +304,12 @@ public final class Cpu {
     FiberState.check(f.state, FiberState.RUNNING);
     f.state = FiberState.RUNNING;
     f.hardPreempted = false;
-    dispatchSwitchedSpace = loadedProcess != null && loadedProcess != f.process();
-    loadedProcess = f.process();
+    if (f.process().isKernel()) {
+      dispatchSwitchedSpace = false; // a kernel thread runs on whatever page tables are loaded
+    } else {
+      dispatchSwitchedSpace = loadedProcess != null && loadedProcess != f.process();
+      loadedProcess = f.process();
+    }
     current = f;
     account = f.account();
     category = Category.MECHANISM;

@@ -25,6 +25,9 @@ abstract class Engine {
   /** Arms the timer that wakes {@code f} at {@code f.sleepUntil} (unless {@code f.sleepGen} moves on). */
   abstract void armSleep(Fiber f);
 
+  /** Runs {@code request} on {@code cpu} at interrupt level at time {@code at}; called on {@code cpu}. */
+  abstract void callout(Cpu cpu, long at, IpiRequest request);
+
   /** Delivers {@code request} to {@code target}'s inbox. */
   abstract void post(Cpu target, IpiRequest request);
 
@@ -37,8 +40,18 @@ abstract class Engine {
   /** {@code cpu.preemptDeadline}/{@code preemptGen} changed. */
   abstract void armPreemptDeadline(Cpu cpu);
 
+  /**
+   * The simulated engine's fiber {@code f} worked or was charged for zero nanoseconds: a step at one
+   * virtual instant, which the engine counts to detect a livelock (virtual time that stops
+   * advancing while fibers run on). Nothing to do in the real engine.
+   */
+  void zeroTimeStep(Fiber f) {}
+
   /** Runs until every non-daemon fiber has returned; returns the elapsed nanoseconds. */
   abstract long run();
+
+  /** A non-daemon fiber has returned (progress, for the simulated engine's livelock check). */
+  void fiberReturned() {}
 
   /** The last non-daemon fiber has returned. */
   abstract void allDone();

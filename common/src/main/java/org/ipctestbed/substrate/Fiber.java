@@ -229,6 +229,8 @@ public final class Fiber {
     }
     if (ns > 0) {
       machine.engine().work(this, ns, Category.USER);
+    } else if (simulated) {
+      machine.engine().zeroTimeStep(this);
     }
     safePoint();
   }
@@ -254,6 +256,36 @@ public final class Fiber {
     cpu.tallyCost(cost, units, ns);
     if (ns > 0) {
       machine.engine().work(this, ns, Category.MECHANISM);
+    } else {
+      machine.engine().zeroTimeStep(this);
+    }
+    safePoint();
+  }
+
+  /**
+   * Charges {@link Cost#IPI_SEND} for an IPI to CPU {@code target} and writes that CPU's IPI queue
+   * tail ({@link Machine#ipiQueueLine}): senders on several CPUs contend for it (research/lwkt.md,
+   * IPI FIFOs; issue 12). Returns at a safe point.
+   */
+  public void chargeIpiSend(int target) {
+    charge(Cost.IPI_SEND);
+    machine.ipiQueueLine(target).write(this);
+  }
+
+  /**
+   * Simulated engine: spends {@code waitNs} tallied as {@link Cost#CONTENTION_WAIT}, then {@code ns}
+   * tallied as {@code units} of {@code cost}, as one stretch of mechanism time ({@link SharedLine},
+   * {@link ContendedLock}: the figures are computed by the caller from the shared state). Returns at a
+   * safe point.
+   */
+  void spendContended(long waitNs, Cost cost, long units, long ns) {
+    checkSelf("charge");
+    if (waitNs > 0) {
+      cpu.tallyCost(Cost.CONTENTION_WAIT, 1, waitNs);
+    }
+    cpu.tallyCost(cost, units, ns);
+    if (waitNs + ns > 0) {
+      machine.engine().work(this, waitNs + ns, Category.MECHANISM);
     }
     safePoint();
   }

@@ -39,6 +39,7 @@ public final class Machine {
   private long digest = 0xcbf29ce484222325L;
   /** The stream every simulated cost draw comes from; touched only by the simulated engine's driver. */
   private final SplittableRandom costRandom;
+  private final SharedLine[] ipiQueueLines;
   private long traceEvents;
 
   private Machine(MachineConfig config) {
@@ -46,6 +47,10 @@ public final class Machine {
     this.engine = config.engine() == EngineKind.SIM ? new SimEngine(this) : new RealEngine(this);
     this.cpus = new Cpu[config.cpus()];
     this.costRandom = random(COST_STREAM);
+    this.ipiQueueLines = new SharedLine[cpus.length];
+    for (int i = 0; i < cpus.length; i++) {
+      ipiQueueLines[i] = new SharedLine("IPI queue of CPU " + i);
+    }
     for (int i = 0; i < cpus.length; i++) {
       cpus[i] = new Cpu(this, i, config.policy().newRunQueue(i), engine);
     }
@@ -109,6 +114,16 @@ public final class Machine {
   /** A process with the default quantum. */
   public Process newProcess(String name, int priorityClass, int weight) {
     return newProcess(name, priorityClass, weight, config.defaultQuantumNs());
+  }
+
+  /**
+   * A kernel process ({@link Process#isKernel()}): its threads share every process's address space,
+   * so switching to them changes none (a DragonFly LWKT kernel thread, a K42 kernel-process thread).
+   */
+  public Process newKernelProcess(String name, int priorityClass, int weight) {
+    Process p = newProcess(name, priorityClass, weight);
+    p.markKernel();
+    return p;
   }
 
   /**
@@ -210,6 +225,15 @@ public final class Machine {
     return new SplittableRandom(mix(config.seed() * 0x9E3779B97F4A7C15L + stream));
   }
 
+  /**
+   * The cache line holding the tail of CPU {@code cpu}'s IPI queue, which every CPU that sends it an
+   * IPI writes ({@link Fiber#chargeIpiSend}). One line per target CPU: the substrate's inbox is one
+   * multi-producer queue per CPU (DESIGN.md, "Cpu").
+   */
+  public SharedLine ipiQueueLine(int cpu) {
+    return ipiQueueLines[cpu];
+  }
+
   /** The stream id of {@link #costRandom}, apart from any a workload uses (they count from 0). */
   private static final long COST_STREAM = -0x5EED_C057L;
 
@@ -259,7 +283,11 @@ public final class Machine {
   // ------------------------------------------------------------------ life cycle bookkeeping
 
   void fiberFinished(Fiber f) {
-    if (!f.isDaemon() && live.decrementAndGet() == 0) {
+    if (f.isDaemon()) {
+      return;
+    }
+    engine.fiberReturned();
+    if (live.decrementAndGet() == 0) {
       engine.allDone();
     }
   }

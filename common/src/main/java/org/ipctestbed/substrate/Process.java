@@ -40,6 +40,7 @@ public final class Process {
   private final long quantumNs;
   private final List<Fiber> fibers = new CopyOnWriteArrayList<>();
   private volatile boolean alive = true;
+  private volatile boolean kernel;
   private final List<Runnable> killActions = new CopyOnWriteArrayList<>();
 
   Process(Machine machine, int pid, String name, int priorityClass, int weight, long quantumNs) {
@@ -96,6 +97,19 @@ public final class Process {
   /** Whether the process has not been {@link #kill() killed}. */
   public boolean isAlive() {
     return alive;
+  }
+
+  /**
+   * Whether this is a kernel process: its threads run in the kernel's address space, which every
+   * process maps, so a switch to one of them (or back from it to the process that ran before) loads
+   * no page tables and is charged no {@link Cost#ADDRESS_SPACE_SWITCH}.
+   */
+  public boolean isKernel() {
+    return kernel;
+  }
+
+  void markKernel() {
+    kernel = true;
   }
 
   /** This process's fibers, in creation order. */

@@ -22,15 +22,22 @@ import org.jctools.queues.MpscArrayQueue;
  * returned.
  */
 final class RealEngine extends Engine {
+  /** A timer of one CPU: a sleeping fiber's wake-up, or a callout ({@code fiber == null}). */
   private static final class SleepEntry implements Comparable<SleepEntry> {
     final Fiber fiber;
     final long at;
     final long gen;
+    final IpiRequest callout;
 
     SleepEntry(Fiber fiber, long at, long gen) {
+      this(fiber, at, gen, null);
+    }
+
+    SleepEntry(Fiber fiber, long at, long gen, IpiRequest callout) {
       this.fiber = fiber;
       this.at = at;
       this.gen = gen;
+      this.callout = callout;
     }
 
     @Override
@@ -129,7 +136,9 @@ final class RealEngine extends Engine {
     while ((s = r.sleepers.peek()) != null && s.at <= now) {
       r.sleepers.poll();
       r.sleeping = r.sleepers.size();
-      if (s.fiber.sleepGen == s.gen && s.fiber.state == FiberState.BLOCKED) {
+      if (s.callout != null) {
+        cpu.deliverIpi(s.callout);
+      } else if (s.fiber.sleepGen == s.gen && s.fiber.state == FiberState.BLOCKED) {
         cpu.wakeLocal(s.fiber);
       }
     }
@@ -142,6 +151,13 @@ final class RealEngine extends Engine {
   void armSleep(Fiber f) {
     RealCpu r = rc(f.cpu());
     r.sleepers.add(new SleepEntry(f, f.sleepUntil, f.sleepGen));
+    r.sleeping = r.sleepers.size();
+  }
+
+  @Override
+  void callout(Cpu cpu, long at, IpiRequest request) {
+    RealCpu r = rc(cpu);
+    r.sleepers.add(new SleepEntry(null, at, 0, request));
     r.sleeping = r.sleepers.size();
   }
 

@@ -15,6 +15,13 @@ import java.util.PriorityQueue;
  * + IPI_LATENCY} on the target CPU; they interrupt a working fiber at that exact instant (unless it
  * is in a critical section), and a hard preemption stops it at its exact deadline, keeping the rest
  * of its work for later.
+ *
+ * <p>The driver's stack stays flat: a CPU runs fiber code, hands-off and dispatches that cost nothing
+ * in one loop ({@code runFiber}), never by recursion, so a zero-cost model cannot overflow it. And
+ * since virtual time advances only when something costs time, a run can go on at one instant
+ * forever (a daemon calling at zero cost, whose quantum never ends); the engine counts the steps at
+ * one instant and ends such a run as a livelock ({@link #STALL_STEP_LIMIT}). Neither changes the
+ * order of events: the same seed gives the same trace as before.
  */
 final class SimEngine extends Engine {
   private static final int KICK = 0;
@@ -74,12 +81,29 @@ final class SimEngine extends Engine {
     }
   }
 
+  /**
+   * How many scheduling steps (events handled and fiber resumptions) may follow each other at one
+   * virtual instant, with no non-daemon fiber returning, before the run is declared a livelock.
+   * Virtual time advances only when something costs time; with a zero-cost model and zero work a
+   * loop of calls can go on at one instant forever (a daemon client that never lets its quantum
+   * end), and no time limit fires. A finite run at one instant takes as many steps as its calls, so
+   * the limit is far above what the catalogue's workloads take there.
+   */
+  static final long STALL_STEP_LIMIT = 50_000_000L;
+
   private final PriorityQueue<Event> events = new PriorityQueue<>();
   private long seq;
   private long now;
   private boolean running;
   private boolean done;
   private final NoiseSource[] noise;
+  /** {@link #STALL_STEP_LIMIT}, lowered by tests. */
+  long stallStepLimit = STALL_STEP_LIMIT;
+  private long stallSteps;
+  private long stallAt = -1;
+  private long stallReturned = -1;
+  private long returned;
+  private boolean livelocked;
 
   SimEngine(Machine machine) {
     super(machine);
@@ -111,9 +135,26 @@ final class SimEngine extends Engine {
     f.suspend(Fiber.Op.WORK);
   }
 
+  /**
+   * A fiber that calls and is served without ever suspending (a PPC call on its own CPU with a
+   * zero-cost model) runs on at one instant without returning to the event loop; count its steps
+   * too, and when they reach the livelock limit take the CPU from it so that the run can end.
+   */
+  @Override
+  void zeroTimeStep(Fiber f) {
+    if (!step()) {
+      f.suspend(Fiber.Op.YIELD);
+    }
+  }
+
   @Override
   void armSleep(Fiber f) {
     schedule(f.sleepUntil, SLEEP, f.cpu(), f, f.sleepGen);
+  }
+
+  @Override
+  void callout(Cpu cpu, long at, IpiRequest request) {
+    schedule(at, IPI, cpu, request, 0);
   }
 
   @Override
@@ -153,6 +194,11 @@ final class SimEngine extends Engine {
   @Override
   void armPreemptDeadline(Cpu cpu) {
     schedule(cpu.preemptDeadline, PREEMPT, cpu, null, cpu.preemptGen);
+  }
+
+  @Override
+  void fiberReturned() {
+    returned++;
   }
 
   @Override
@@ -201,6 +247,9 @@ final class SimEngine extends Engine {
             machine.unfinishedFibers());
       }
       now = e.time;
+      if (!step()) {
+        break;
+      }
       Cpu.setCurrent(e.cpu);
       try {
         handle(e);
@@ -209,7 +258,36 @@ final class SimEngine extends Engine {
       }
     }
     finishTime();
+    if (livelocked) {
+      throw new DeadlockException(
+          "livelock at virtual time " + now + " ns: " + stallSteps + " scheduling steps without virtual time"
+              + " advancing or a fiber returning (a zero-cost model with zero work?), while "
+              + machine.liveFibers() + " non-daemon fiber(s) have not returned",
+          machine.unfinishedFibers());
+    }
     return now;
+  }
+
+  /**
+   * Counts one scheduling step; returns false (and ends the run as a livelock) when too many have
+   * followed each other at this virtual instant with no non-daemon fiber returning.
+   */
+  private boolean step() {
+    if (livelocked) {
+      return false;
+    }
+    if (now != stallAt || returned != stallReturned) {
+      stallAt = now;
+      stallReturned = returned;
+      stallSteps = 0;
+      return true;
+    }
+    if (++stallSteps < stallStepLimit) {
+      return true;
+    }
+    livelocked = true;
+    done = true;
+    return false;
   }
 
   private void finishTime() {
@@ -284,11 +362,26 @@ final class SimEngine extends Engine {
     }
   }
 
+  /** Dispatches the next fiber on {@code cpu} and, when the dispatch costs nothing, runs it now. */
   private void startDispatch(Cpu cpu, SimCpu s) {
+    Fiber f = beginDispatch(cpu, s);
+    if (f != null) {
+      continueFiber(cpu, s, f);
+    }
+  }
+
+  /**
+   * Picks the next fiber and charges the dispatch: returns the fiber when the dispatch costs no
+   * virtual time (the caller continues it at once), or {@code null} when the CPU went idle or a
+   * {@code DISPATCH_DONE} event will continue it. Returning instead of continuing keeps the driver's
+   * stack flat: with a zero-cost model a chain of dispatches never ends in an event, and continuing
+   * it by recursion overflowed the stack.
+   */
+  private Fiber beginDispatch(Cpu cpu, SimCpu s) {
     Fiber f = cpu.dispatchNext(now);
     if (f == null) {
       s.mode = IDLE;
-      return;
+      return null;
     }
     long decision = machine.drawCost(Cost.SCHED_DECISION, 1);
     long sw = machine.drawCost(Cost.THREAD_SWITCH, 1);
@@ -307,10 +400,10 @@ final class SimEngine extends Engine {
       armNoise(cpu, s);
     }
     if (cost == 0) {
-      continueFiber(cpu, s, f);
-    } else {
-      schedule(now + cost, DISPATCH_DONE, cpu, null, s.dispatchGen);
+      return f;
     }
+    schedule(now + cost, DISPATCH_DONE, cpu, null, s.dispatchGen);
+    return null;
   }
 
   /** Arms, for a CPU that has become busy, each noise source that has no pending event on it. */
@@ -352,11 +445,18 @@ final class SimEngine extends Engine {
   }
 
   private void continueFiber(Cpu cpu, SimCpu s, Fiber f) {
-    if (f.workRemaining > 0 && !f.killed) {
-      startWork(cpu, s, f);
-    } else {
+    if (runsNow(cpu, s, f)) {
       runFiber(cpu, s, f);
     }
+  }
+
+  /** Starts {@code f}'s pending work (returning false), or says that its code runs now (true). */
+  private boolean runsNow(Cpu cpu, SimCpu s, Fiber f) {
+    if (f.workRemaining > 0 && !f.killed) {
+      startWork(cpu, s, f);
+      return false;
+    }
+    return true;
   }
 
   private void startWork(Cpu cpu, SimCpu s, Fiber f) {
@@ -368,15 +468,25 @@ final class SimEngine extends Engine {
     schedule(s.workEnd, WORK_DONE, cpu, null, s.workGen);
   }
 
-  /** Runs fiber code (no virtual time passes) until the fiber works, blocks, yields or hands off. */
+  /**
+   * Runs fiber code (no virtual time passes) until the fiber works or the CPU waits for an event; a
+   * fiber that blocks, yields or hands off is followed, in this loop, by whatever the CPU runs next
+   * without virtual time passing (a hand-off, or a dispatch that costs nothing).
+   */
   private void runFiber(Cpu cpu, SimCpu s, Fiber f) {
     while (true) {
+      if (!step()) {
+        return;
+      }
       if (f.killed && f.upcallCaller == null) {
         cpu.finish(f);
         cpu.current = null;
         s.mode = IDLE;
-        startDispatch(cpu, s);
-        return;
+        f = beginDispatch(cpu, s);
+        if (f == null || !runsNow(cpu, s, f)) {
+          return;
+        }
+        continue;
       }
       s.mode = RUNNING;
       cpu.category = Category.MECHANISM;
@@ -392,10 +502,15 @@ final class SimEngine extends Engine {
       Fiber next = cpu.afterSuspend(f, finished, now);
       if (next == null) {
         s.mode = IDLE;
-        if (!done) {
-          startDispatch(cpu, s);
+        if (done) {
+          return;
         }
-        return;
+        next = beginDispatch(cpu, s);
+        if (next == null || !runsNow(cpu, s, next)) {
+          return;
+        }
+        f = next;
+        continue;
       }
       if (next.workRemaining > 0) {
         startWork(cpu, s, next);

@@ -27,7 +27,7 @@ final class ExitPath {
 
   /** The kernel process whose threads answer for dead owners (highest priority class). */
   static Process kernelProcess(Machine m) {
-    return KERNEL.computeIfAbsent(m, mm -> mm.newProcess("lwkt-exit", Process.MIN_PRIORITY_CLASS, 1024));
+    return KERNEL.computeIfAbsent(m, mm -> mm.newKernelProcess("lwkt-exit", Process.MIN_PRIORITY_CLASS, 1024));
   }
 
   /** Starts the exit path of {@code port} (called once, in the killer's context). */

@@ -147,6 +147,45 @@ public final class Lwkt {
   }
 
   /**
+   * {@code lwkt_replymsg} called from an interrupt handler (a device's completion interrupt, a timer
+   * callout: {@code Cpu.callout}), where there is no thread to charge: the interrupt's cost is the
+   * CPU's. Only a {@link ThreadPort} reply port takes a reply at interrupt level (it takes no lock);
+   * any other is refused, nothing changed.
+   */
+  public static void replymsgFromInterrupt(LwktMsg msg, int error) {
+    msg.check(MsgTransition.COMPLETE);
+    if (!(msg.replyPort instanceof ThreadPort port)) {
+      throw new PortException("a reply at interrupt level needs a thread port as reply port, not " + msg.replyPort);
+    }
+    msg.error = error;
+    port.replyport(null, msg);
+    ThreadPort.release(msg);
+  }
+
+  /**
+   * {@code lwkt_beginmsg} of the E2 era (research/lwkt.md section 7, 2003-2007, with the {@code
+   * MSGF_ASYNC} hint): puts the message and lets the caller decide afterwards how to wait. The
+   * message is marked {@code SYNC} unless {@code async}. If the put completes it in the caller's
+   * context, the message becomes {@code DONE|REPLY} at once and the result returns (queued nowhere,
+   * as {@code domsg}'s fast path); if the put answers {@link #EASYNC}, the target replies later: an
+   * asynchronous message is then queued on its reply port, a synchronous one only marked done (wait
+   * for it with {@link #waitmsg}). This is what DragonFly's 2003 {@code sendsys} did.
+   *
+   * @return the synchronous result, or {@link #EASYNC}
+   */
+  public static int beginmsg(Fiber self, LwktPort port, LwktMsg msg, boolean async) {
+    MsgTransition t = async ? MsgTransition.SEND : MsgTransition.DOMSG;
+    checkSendable(self, port, msg, t);
+    msg.apply(t);
+    int error = port.putport(self, msg);
+    if (error != EASYNC) {
+      msg.error = error;
+      msg.apply(MsgTransition.COMPLETE);
+    }
+    return error;
+  }
+
+  /**
    * {@code lwkt_nullreply} as reply functions use it ({@code lwkt_null_replyport}): marks a message in
    * progress {@code DONE|REPLY}, queueing it nowhere and waking nobody.
    */

@@ -2,6 +2,7 @@ package org.ipctestbed.lwkt;
 
 import org.ipctestbed.substrate.Cost;
 import org.ipctestbed.substrate.Fiber;
+import org.ipctestbed.substrate.SharedLine;
 
 /**
  * DragonFly's {@code struct lwkt_serialize} ({@code lwkt_serialize_enter/exit}): a sleeping mutual
@@ -12,6 +13,7 @@ import org.ipctestbed.substrate.Fiber;
 public final class LwktSerializer {
   private final String name;
   private final SpinLock spin = new SpinLock();
+  private final SharedLine word = new SharedLine("serializer word");
   private final WaitChannel waiters;
   private volatile Fiber holder;
 
@@ -34,6 +36,7 @@ public final class LwktSerializer {
       throw new IllegalStateException("fiber '" + self.name() + "' already holds serializer '" + name + "'");
     }
     self.charge(Cost.ATOMIC);
+    word.write(self); // the serializer's word moves between CPUs that enter it (issue 12)
     spin.lock();
     while (holder != null) {
       if (!waiters.add(self)) {

@@ -1,5 +1,6 @@
 package org.ipctestbed.lwkt;
 
+import org.ipctestbed.substrate.ContendedLock;
 import org.ipctestbed.substrate.Cost;
 import org.ipctestbed.substrate.Fiber;
 
@@ -15,6 +16,7 @@ import org.ipctestbed.substrate.Fiber;
  */
 public final class SpinPort extends SharedPort {
   private final SpinLock spin = new SpinLock();
+  private final ContendedLock contended = new ContendedLock("spin port lock", Cost.QUEUE_OP);
   private final Fiber owner;
 
   /** A spin port with an optional owner thread (the only one that may drop messages), {@code null} for none. */
@@ -40,7 +42,7 @@ public final class SpinPort extends SharedPort {
 
   @Override
   void chargeLock(Fiber self) {
-    self.charge(Cost.ATOMIC);
+    contended.acquire(self); // ATOMIC, plus the lock word's transfer and wait when shared (issue 12)
   }
 
   @Override

@@ -266,7 +266,7 @@ public final class ThreadPort extends LwktPort {
       scheduleIfWaiting();
     } else {
       msg.check(MsgTransition.PUT_DEPART);
-      self.charge(Cost.IPI_SEND);
+      self.chargeIpiSend(cpu.index());
       msg.targetPort = this;
       msg.apply(MsgTransition.PUT_DEPART);
       cpu.post(msg.putIpi);
@@ -293,13 +293,17 @@ public final class ThreadPort extends LwktPort {
         msg.apply(MsgTransition.COMPLETE);
       } else {
         msg.check(MsgTransition.REPLY_QUEUE);
-        self.charge(Cost.QUEUE_OP);
+        if (self != null) {
+          self.charge(Cost.QUEUE_OP);
+        }
         push(msg, MsgTransition.REPLY_QUEUE);
       }
       scheduleIfWaiting();
     } else {
       msg.check(MsgTransition.REPLY_DEPART);
-      self.charge(Cost.IPI_SEND);
+      if (self != null) {
+        self.chargeIpiSend(cpu.index());
+      }
       msg.apply(MsgTransition.REPLY_DEPART);
       cpu.post(msg.replyIpi);
     }

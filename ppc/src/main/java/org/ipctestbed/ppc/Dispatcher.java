@@ -6,8 +6,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
+import org.ipctestbed.substrate.ContendedLock;
 import org.ipctestbed.substrate.Cost;
 import org.ipctestbed.substrate.Fiber;
+import org.ipctestbed.substrate.SharedLine;
 
 /**
  * A K42 dispatcher (VP) of one process on one CPU: the kernel's {@code ProcessAnnex} and the user-level
@@ -68,6 +70,10 @@ public final class Dispatcher {
 
   // remote IPC
   final AtomicReference<RemoteIPCBuffer> pendingRemoteIPC = new AtomicReference<>();
+  /** The slot's cache line: written by every remote sender and by this CPU when it accepts (issue 12). */
+  final SharedLine remoteMailboxLine = new SharedLine("pendingRemoteIPC");
+  /** Prices {@link #lockRemote()} in the simulated engine: senders on other CPUs serialise on it. */
+  final ContendedLock remoteAsyncLock = new ContendedLock("remote async buffer lock", Cost.QUEUE_OP);
   private final AtomicLongArray remoteWaiters;
 
   // async PPC

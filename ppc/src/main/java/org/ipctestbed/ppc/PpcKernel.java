@@ -349,6 +349,7 @@ public final class PpcKernel {
     page.reset();
     sender.dispatcher.reserved++; // disabled while its reserved thread sends remotely
     self.charge(Cost.COPY_PER_BYTE, n);
+    td.remoteMailboxLine.write(self);
     boolean posted = td.pendingRemoteIPC.compareAndSet(null, buf);
     sender.dispatcher.reserved--;
     if (!posted) {
@@ -370,7 +371,7 @@ public final class PpcKernel {
     self.charge(Cost.ATOMIC);
     self.charge(Cost.SOFT_INTERRUPT);
     if (woke && td.cpuIndex != pc.index) {
-      self.charge(Cost.IPI_SEND);
+      self.chargeIpiSend(td.cpuIndex);
     }
     return Status.OK;
   }
@@ -577,6 +578,7 @@ public final class PpcKernel {
     if (buf == null) {
       return;
     }
+    d.remoteMailboxLine.write(self);
     PpcCpu pc = cpus[d.cpuIndex];
     PpcPage page = pc.page;
     if (buf.type == RemoteIPCBuffer.CALL) {
@@ -701,6 +703,7 @@ public final class PpcKernel {
     if (local) {
       rc = td.asyncLocal.deposit(badge, target.xhandle(), method, in, page.data(), len);
     } else {
+      td.remoteAsyncLock.acquire(self);
       td.lockRemote();
       try {
         rc = td.asyncRemote.deposit(badge, target.xhandle(), method, in, page.data(), len);
@@ -725,7 +728,7 @@ public final class PpcKernel {
     self.charge(Cost.QUEUE_OP);
     self.charge(Cost.SOFT_INTERRUPT);
     if (woke && !local) {
-      self.charge(Cost.IPI_SEND);
+      self.chargeIpiSend(td.cpuIndex);
     }
     return Status.OK;
   }

@@ -9,6 +9,7 @@ import org.ipctestbed.ipc.IpcMessage;
 import org.ipctestbed.ipc.Status;
 import org.ipctestbed.substrate.Account;
 import org.ipctestbed.substrate.Fiber;
+import org.ipctestbed.substrate.Process;
 
 /**
  * The server side of the conformance suite: a handler that records every delivery (which client,
@@ -98,9 +99,12 @@ final class ConformanceHandler implements Handler {
     return request.op() == OP_STATUS ? (int) request.word(2) : Status.OK;
   }
 
-  private static boolean inServerAccount(Fiber self) {
+  /** The service's server process (set by the suite after export): whose account is the server's. */
+  volatile Process server;
+
+  private boolean inServerAccount(Fiber self) {
     Account a = self.cpu().chargedAccount();
-    return a != null && a.process() == self.process();
+    return a != null && a.process() == server;
   }
 
   /** Services with work that started (ended) while the CPU charged the server's own account, or another's. */

@@ -136,6 +136,7 @@ public abstract class IpcConformanceTest {
       this.ipc = provider().install(machine);
       this.server = machine.newProcess("server");
       this.handler = new ConformanceHandler(clients, perClient);
+      this.handler.server = server;
       this.service = ipc.export(server, new ServiceSpec("conformance", serviceCpus, maxPayload), handler);
     }
 

@@ -1,7 +1,5 @@
 package org.ipctestbed.experiments.charts;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -9,10 +7,8 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.HdrHistogram.EncodableHistogram;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
-import org.HdrHistogram.HistogramLogReader;
 import org.ipctestbed.experiments.results.AtomicFiles;
 import org.ipctestbed.experiments.stats.LatencyStats;
 import org.ipctestbed.experiments.stats.Stats;
@@ -410,24 +406,14 @@ public final class ChartBook {
 
   /** The repetitions of one .hlog file merged into one histogram, or null when the file is absent. */
   static Histogram readHlog(Path f) {
-    if (!Files.isRegularFile(f)) {
-      return null;
-    }
-    try (InputStream in = Files.newInputStream(f)) {
-      HistogramLogReader r = new HistogramLogReader(in);
-      Histogram merged = null;
-      EncodableHistogram e;
-      while ((e = r.nextIntervalHistogram()) != null) {
-        Histogram h = (Histogram) e;
-        if (merged == null) {
-          merged = new Histogram(h.getLowestDiscernibleValue(), h.getHighestTrackableValue(), h.getNumberOfSignificantValueDigits());
-        }
-        merged.add(h);
+    Histogram merged = null;
+    for (Histogram h : PercentileSpectrum.intervals(f)) {
+      if (merged == null) {
+        merged = new Histogram(h.getLowestDiscernibleValue(), h.getHighestTrackableValue(), h.getNumberOfSignificantValueDigits());
       }
-      return merged;
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read histogram log " + f + ": " + e.getMessage(), e);
+      merged.add(h);
     }
+    return merged;
   }
 
   static void cdf(ResultData d, List<Figure> figs, Render r) {
@@ -441,8 +427,7 @@ public final class ChartBook {
         c.getStyler().setYAxisMax(1.0);
         int i = 0;
         for (String m : d.mechanisms) {
-          String s = d.slug(p);
-          Histogram h = readHlog(d.dir.resolve("latency-" + metric + "-" + m + (s.isEmpty() ? "" : "-" + s) + ".hlog"));
+          Histogram h = readHlog(d.hlog(p, m, metric));
           if (h == null || h.getTotalCount() == 0) {
             continue;
           }

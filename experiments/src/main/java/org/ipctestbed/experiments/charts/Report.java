@@ -72,6 +72,7 @@ final class Report {
         .append("end is marked `0*` reached below zero and was cut there: the repetitions are too few or too spread for a ")
         .append("symmetric interval of a quantity that cannot be negative.\n\n");
     table(d, sb);
+    published(d, sb);
     identityWarning(d, sb);
     if (md.get("notes") instanceof Map<?, ?> notes && !notes.isEmpty()) {
       sb.append("## How the workload mapped onto each mechanism\n\n");
@@ -124,6 +125,47 @@ final class Report {
       }
     }
     sb.append('\n');
+  }
+
+  /**
+   * The published figures of this cost model (metadata "published") beside the measured medians of
+   * the simulated points, with the difference in percent.
+   */
+  private static void published(ResultData d, StringBuilder sb) {
+    if (!(d.metadata.get("published") instanceof List<?> figs) || figs.isEmpty()) {
+      return;
+    }
+    StringBuilder rows = new StringBuilder();
+    for (Object o : figs) {
+      if (!(o instanceof Map<?, ?> f)) {
+        continue;
+      }
+      String metric = String.valueOf(f.get("metric"));
+      String mech = String.valueOf(f.get("mechanism"));
+      double pub = ((Number) f.get("ns")).doubleValue();
+      for (String p : d.points.keySet()) {
+        if (!"sim".equals(d.points.get(p).get("engine"))) {
+          continue;
+        }
+        Stats.Summary s = d.summary(p, mech, metric, "", "p50");
+        if (s.n() == 0) {
+          continue;
+        }
+        String label = d.label(p);
+        rows.append("| ").append(label.isEmpty() ? "-" : label).append(" | ").append(mech).append(" | ").append(metric)
+            .append(" | ").append(num(s.mean())).append(" | ").append(num(pub)).append(" | ")
+            .append(String.format(java.util.Locale.ROOT, "%+.1f%%", 100 * (s.mean() - pub) / pub)).append(" | ")
+            .append(f.get("source")).append(" |\n");
+      }
+    }
+    if (rows.length() == 0) {
+      return;
+    }
+    sb.append("## Measured vs published\n\n")
+        .append("The simulated median (mean over repetitions) on cost model `").append(d.costModel())
+        .append("` beside the figure its authors published for the machine that preset models.\n\n")
+        .append("| point | mechanism | metric | measured p50 (ns) | published (ns) | difference | source |\n")
+        .append("|---|---|---|---|---|---|---|\n").append(rows).append('\n');
   }
 
   /** Says so when the ledger did not account for every CPU nanosecond exactly once in some repetition. */

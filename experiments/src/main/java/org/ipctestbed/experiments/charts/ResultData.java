@@ -45,12 +45,7 @@ final class ResultData {
       if (!mechanisms.contains(mech)) {
         mechanisms.add(mech);
       }
-      Map<String, String> dims = new LinkedHashMap<>();
-      dims.put("engine", r.get("engine"));
-      dims.put("cpus", r.get("cpus"));
-      for (String p : params) {
-        dims.put(p, r.get(p));
-      }
+      Map<String, String> dims = dimensions(r);
       String pk = dims.toString();
       points.putIfAbsent(pk, dims);
       String metric = r.get("metric");
@@ -63,6 +58,28 @@ final class ResultData {
       values.computeIfAbsent(key(pk, mech, metric, subject, stat), k -> new ArrayList<>()).add(Csv.parseNumber(r.get("value")));
     }
     this.workload = wl == null ? String.valueOf(metadata.get("workload")) : wl;
+  }
+
+  /** The dimensions (engine, CPUs, parameters) of a results.csv row, which identify its point. */
+  private Map<String, String> dimensions(Map<String, String> row) {
+    Map<String, String> dims = new LinkedHashMap<>();
+    dims.put("engine", row.get("engine"));
+    dims.put("cpus", row.get("cpus"));
+    for (String p : params) {
+      dims.put(p, row.get(p));
+    }
+    return dims;
+  }
+
+  /** The key of the point a results.csv row belongs to (a key of {@link #points}). */
+  String pointOf(Map<String, String> row) {
+    return dimensions(row).toString();
+  }
+
+  /** The .hlog file the harness wrote for one latency metric of a mechanism at a point. */
+  Path hlog(String point, String mech, String metric) {
+    String s = slug(point);
+    return dir.resolve("latency-" + metric + "-" + mech + (s.isEmpty() ? "" : "-" + s) + ".hlog");
   }
 
   private static String key(String point, String mech, String metric, String subject, String stat) {

@@ -4,13 +4,14 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
 import org.ipctestbed.experiments.charts.ChartBook;
+import org.ipctestbed.experiments.charts.PercentileSpectrum;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
-/** {@code testbed chart DIR}: redraws the charts and report of a results folder from its saved data. */
+/** {@code testbed chart DIR}: redraws the charts and report of a results folder, and rewrites its percentiles.csv, from its saved data. */
 @Command(name = "chart", mixinStandardHelpOptions = true,
-    description = "Redraws the charts (PNG 300 dpi + SVG) and report.md of a results folder from its results.csv and .hlog files.")
+    description = "Redraws the charts (PNG 300 dpi + SVG), report.md and percentiles.csv (the .hlog latency distributions as CSV) of a results folder from its results.csv and .hlog files.")
 final class ChartCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DIR", description = "a results folder written by run or reproduce")
   Path dir;
@@ -21,11 +22,13 @@ final class ChartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
+    int rows = PercentileSpectrum.write(dir);
     List<ChartBook.Figure> figs = ChartBook.draw(dir, types == null ? ChartBook.TYPES : types);
     for (ChartBook.Figure f : figs) {
       CliContext.out().println(dir.resolve(f.name() + ".png") + "  " + f.caption());
     }
-    CliContext.out().println(figs.size() + " chart(s) and " + dir.resolve("report.md") + " written");
+    CliContext.out().println(figs.size() + " chart(s), " + dir.resolve("report.md") + " and " + dir.resolve(PercentileSpectrum.FILE)
+        + " (" + rows + " rows) written");
     return 0;
   }
 }

@@ -58,6 +58,13 @@ public final class Harness {
     }
   }
 
+  /**
+   * Prefix of the counters that carry the simulated ledger's time per named cost (written as rows of
+   * metric {@code mechanism_cost}, subject the cost's name, in ns): what the overheads were, the SimSo
+   * habit (STYLE.md), and where contention ({@code CONTENTION_WAIT}, {@code CACHE_LINE_TRANSFER}) went.
+   */
+  public static final String COST_PREFIX = "cost-ns:";
+
   private final AtomicReference<String> stopRequest = new AtomicReference<>();
   private final List<String> chartTypes;
 
@@ -248,6 +255,7 @@ public final class Harness {
     List<RepResult> results = new ArrayList<>();
     String status = ResultsWriter.COMPLETE;
     String reason = "";
+    String report = "";
     int done = 0;
     outer:
     for (Point point : plan.points()) {
@@ -266,10 +274,12 @@ public final class Harness {
           RepResult r;
           try {
             r = runOnce(spec, plan.workload(), provider, point, warmup ? -1 : i, seed);
-          } catch (RuntimeException e) {
+          } catch (Throwable e) { // StackOverflowError, AssertionError, ...: a failed repetition, not a crash
             status = ResultsWriter.FAILED;
-            reason = provider.name() + (point.label().isEmpty() ? "" : " at " + point.label())
-                + (warmup ? " warm-up " + (i + warmups + 1) : " rep " + (i + 1)) + ": " + oneLine(e);
+            String where = provider.name() + (point.label().isEmpty() ? "" : " at " + point.label())
+                + (warmup ? " warm-up " + (i + warmups + 1) : " rep " + (i + 1)) + ": ";
+            reason = where + oneLine(e);
+            report = where + fullReport(e);
             break outer;
           }
           done++;
@@ -281,7 +291,7 @@ public final class Harness {
         }
       }
     }
-    writer.finish(results, status, reason);
+    writer.finish(results, status, reason, report);
     activeWriter = null;
     String finalStatus = writer.status();
     listener.finished(spec, finalStatus + (reason.isEmpty() ? "" : " (" + reason + ")"));
@@ -306,10 +316,24 @@ public final class Harness {
     }
   }
 
-  private static String oneLine(Throwable e) {
-    String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  /** The first line of {@code e}'s message (the whole report goes to metadata.json). */
+  static String oneLine(Throwable e) {
+    String m = fullReport(e);
     int nl = m.indexOf('\n');
-    return nl < 0 ? m : m.substring(0, nl) + " ...";
+    if (nl < 0) {
+      return m;
+    }
+    String first = m.substring(0, nl).strip();
+    if (first.endsWith(":")) {
+      first = first.substring(0, first.length() - 1);
+    }
+    return first + " (the full report is in " + ResultsDir.METADATA + ", failureReport)";
+  }
+
+  /** {@code e}'s whole message, or its type when it has none (a StackOverflowError has none). */
+  static String fullReport(Throwable e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getName() : m;
   }
 
   /** One repetition on a fresh machine. */
@@ -334,12 +358,19 @@ public final class Harness {
       cpu.add(new RepResult.CpuTime(name, "mechanism", a[1]));
     });
     cpu.add(new RepResult.CpuTime("idle", "idle", m.ledger().idleNs() - start.idleNs()));
+    Map<String, Long> counters = new LinkedHashMap<>(meas.counters());
+    if (m.isSimulated()) {
+      for (org.ipctestbed.substrate.Cost c : org.ipctestbed.substrate.Cost.values()) {
+        if (m.ledger().costCount(c) > 0) {
+          counters.put(COST_PREFIX + c.name(), m.ledger().costNs(c));
+        }
+      }
+    }
     // The strategy's own counters and notes join the workload's (issue 14).
-    Map<String, Long> counters = new java.util.TreeMap<>(meas.counters());
     ipc.counters().forEach((k, v) -> counters.put("strategy." + RunMeasurements.checkedName(k), v));
     Map<String, String> notes = new java.util.TreeMap<>(meas.notes());
     ipc.notes().forEach((k, v) -> notes.put("strategy: " + k, v));
-    return new RepResult(point, provider.name(), rep, seed, elapsed, elapsed - start.atNs(), java.util.Collections.unmodifiableMap(counters),
-        meas.histograms(), cpu, m.ledger().identityError(), m.traceDigest(), meas.clampedSamples(), java.util.Collections.unmodifiableMap(notes));
+    return new RepResult(point, provider.name(), rep, seed, elapsed, elapsed - start.atNs(), counters, meas.histograms(), cpu,
+        m.ledger().identityError(), m.traceDigest(), meas.clampedSamples(), java.util.Collections.unmodifiableMap(notes));
   }
 }

@@ -27,6 +27,8 @@ public final class ResultsDir {
   public static final String SIGNIFICANCE = "significance.csv";
   public static final String METADATA = "metadata.json";
   public static final String REPORT = "report.md";
+  /** The latency distributions as CSV (written by {@code charts.PercentileSpectrum}). */
+  public static final String PERCENTILES = "percentiles.csv";
 
   /** Leading columns of results.csv; the workload's parameters follow them, then {@link #TAIL}. */
   public static final List<String> HEAD = List.of("workload", "mechanism", "engine", "cost_model", "policy", "cpus");
@@ -37,7 +39,7 @@ public final class ResultsDir {
   /** Whether {@code name} is a file this harness writes into a results folder (and may replace). */
   public static boolean isGenerated(String name) {
     return name.equals(RESULTS) || name.equals(SUMMARY) || name.equals(SIGNIFICANCE) || name.equals(METADATA)
-        || name.equals(REPORT) || name.endsWith(".hlog") || name.endsWith(".png") || name.endsWith(".svg");
+        || name.equals(REPORT) || name.equals(PERCENTILES) || name.endsWith(".hlog") || name.endsWith(".png") || name.endsWith(".svg");
   }
 
   /**

@@ -11,6 +11,7 @@ import java.util.concurrent.locks.ReentrantLock;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
 import org.ipctestbed.experiments.charts.ChartBook;
+import org.ipctestbed.experiments.charts.PercentileSpectrum;
 import org.ipctestbed.experiments.harness.Harness;
 import org.ipctestbed.experiments.harness.Point;
 import org.ipctestbed.experiments.harness.RepResult;
@@ -24,7 +25,8 @@ import org.ipctestbed.substrate.CostModel;
 /**
  * Writes one run's results folder (issue 6, "Results layout"): results.csv, the .hlog histogram
  * logs and metadata.json after every finished repetition (marked unfinished), then, at the end,
- * summary.csv, significance.csv, the charts and report.md, and metadata.json marked with how the
+ * summary.csv, significance.csv, percentiles.csv (the latency distributions of the .hlog files as
+ * CSV, {@link PercentileSpectrum}), the charts and report.md, and metadata.json marked with how the
  * run ended. Every file is written whole ({@link AtomicFiles}).
  *
  * <p>Thread safety: the harness thread writes; a JVM shutdown hook may {@link #close} the writer
@@ -47,6 +49,7 @@ public final class ResultsWriter {
   private boolean closed;
   private String status = RUNNING;
   private String reason = "";
+  private String failureReport = "";
   private List<ChartBook.Figure> figures = List.of();
 
   private final List<String> chartTypes;
@@ -95,6 +98,14 @@ public final class ResultsWriter {
 
   /** Writes every file for {@code results} and marks the run {@code finalStatus}. */
   public void finish(List<RepResult> results, String finalStatus, String why) {
+    finish(results, finalStatus, why, "");
+  }
+
+  /**
+   * Writes every file for {@code results} and marks the run {@code finalStatus}; {@code report} is the
+   * failure's whole report (a deadlock's list of fibers, many lines), kept in metadata.json.
+   */
+  public void finish(List<RepResult> results, String finalStatus, String why, String report) {
     lock.lock();
     try {
       if (closed) {
@@ -103,6 +114,7 @@ public final class ResultsWriter {
       written = List.copyOf(results);
       status = finalStatus;
       reason = why;
+      failureReport = report;
       if (!written.isEmpty()) {
         writeData(written, null);
         Csv.Table table = Csv.read(dir.resolve(ResultsDir.RESULTS));
@@ -110,6 +122,7 @@ public final class ResultsWriter {
       }
       writeMetadata(written, finalStatus, why);
       if (!written.isEmpty()) {
+        PercentileSpectrum.write(dir);
         figures = List.copyOf(ChartBook.draw(dir, chartTypes));
       }
       closed = true;
@@ -133,6 +146,7 @@ public final class ResultsWriter {
       }
       writeMetadata(written, finalStatus, why);
       if (!written.isEmpty()) {
+        PercentileSpectrum.write(dir);
         ChartBook.draw(dir, List.of()); // report.md only: the JVM is exiting, charts can be drawn later
       }
     } finally {
@@ -176,7 +190,13 @@ public final class ResultsWriter {
     if (r.counters().containsKey("ops")) {
       row(out, prefix, "throughput", "", "value", r.throughput(), "ops/s");
     }
-    r.counters().forEach((k, v) -> row(out, prefix, k, "", "count", v, "count"));
+    r.counters().forEach((k, v) -> {
+      if (k.startsWith(org.ipctestbed.experiments.harness.Harness.COST_PREFIX)) {
+        row(out, prefix, "mechanism_cost", k.substring(org.ipctestbed.experiments.harness.Harness.COST_PREFIX.length()), "ns", v, "ns");
+      } else {
+        row(out, prefix, k, "", "count", v, "count");
+      }
+    });
     r.latencies().forEach((k, h) -> {
       for (String s : LatencyStats.NAMES) {
         row(out, prefix, k, "", s, LatencyStats.of(h, s), s.equals("count") ? "count" : "ns");
@@ -262,6 +282,7 @@ public final class ResultsWriter {
     m.put("status", st);
     m.put("interrupted", !st.equals(COMPLETE));
     m.put("interruptReason", st.equals(RUNNING) ? "the run had not finished when this file was written" : why);
+    m.put("failureReport", st.equals(FAILED) ? failureReport : "");
     m.put("commandLine", spec.commandLine());
     m.put("workload", plan.workload().name());
     m.put("workloadDescription", plan.workload().description());
@@ -303,6 +324,18 @@ public final class ResultsWriter {
     cm.put("deterministic", spec.deterministic());
     cm.put("detail", (spec.deterministic() ? model.deterministic() : model).describe());
     m.put("costModel", cm);
+    List<Object> published = new ArrayList<>();
+    for (org.ipctestbed.experiments.workload.PublishedFigure f : plan.workload().published()) {
+      if (f.costModel().equals(spec.costModel())) {
+        Map<String, Object> e = new LinkedHashMap<>();
+        e.put("metric", f.metric());
+        e.put("mechanism", f.mechanism());
+        e.put("ns", f.ns());
+        e.put("source", f.source());
+        published.add(e);
+      }
+    }
+    m.put("published", published);
     m.put("policy", spec.policy());
     m.put("machineConfig", org.ipctestbed.substrate.MachineConfig.builder()
         .cpus(spec.cpus().get(0)).engine(spec.engines().get(0)).costModel(spec.costModel()).deterministic(spec.deterministic()).policy(spec.policy())

@@ -50,7 +50,9 @@ public final class ManyClientsWorkload implements Workload {
         StandardParams.warmup(500, "calls per client"),
         new Param("server-cpus", "1", "CPUs the server serves on (CPUs 0 .. n-1), 1..CPUs"),
         StandardParams.timeNs("work-ns", "0", "server work per call"),
-        StandardParams.timeNs("think-ns", "0", "client think time after each call (sleeping)"));
+        StandardParams.timeNs("think-ns", "0", "client think time after each call (sleeping)"),
+        new Param("server-state", "none", "state every call updates: " + ServerObject.LAYOUTS
+            + " (one object all CPUs write, or one replica per CPU)"));
   }
 
   @Override
@@ -71,7 +73,8 @@ public final class ManyClientsWorkload implements Workload {
     }
     Process server = machine.newProcess("server");
     Service service =
-        ipc.export(server, new ServiceSpec("many", StandardParams.firstCpus(serverCpus), 64), RequestedWork.INSTANCE);
+        ipc.export(server, new ServiceSpec("many", StandardParams.firstCpus(serverCpus), 64),
+            ServerObject.of(params.text("server-state"), machine));
     Measurements.LatencyRecorder latency = sink.latency("call");
     Measurements.Counter opsCounter = sink.counter("ops");
     Refusals refusals = new Refusals(sink);

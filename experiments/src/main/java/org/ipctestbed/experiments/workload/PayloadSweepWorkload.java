@@ -14,7 +14,7 @@ import org.ipctestbed.substrate.Machine;
  * </pre>
  *
  * <p>The request carries {@code bytes} of payload, the reply none, so the figure isolates one
- * direction of copying (syscall-read measures the other). The server does no work. Metric {@code
+ * direction of copying (file-server-read measures the other). The server does no work. Metric {@code
  * call}; counter {@code ops}.
  *
  * <p>Mapping: a mechanism that carries fewer bytes than asked (K42's PPC page holds 4072,

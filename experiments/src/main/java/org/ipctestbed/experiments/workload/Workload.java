@@ -31,4 +31,12 @@ public interface Workload {
    * @throws IllegalArgumentException when a parameter value is invalid, naming it and the allowed values
    */
   void install(Machine machine, IpcSystem ipc, WorkloadParams params, Measurements sink);
+
+  /**
+   * Published figures this workload's metrics should reproduce on some cost model (none by
+   * default): the report shows them beside the measured values.
+   */
+  default List<PublishedFigure> published() {
+    return List.of();
+  }
 }

@@ -82,7 +82,7 @@ class HarnessEndToEndTest {
   void resultsCsvIsTidyWithOneColumnPerParameter() {
     Csv.Table t = Csv.read(dir.resolve("results.csv"));
     assertEquals(List.of("workload", "mechanism", "engine", "cost_model", "policy", "cpus", "ops", "bytes", "work-ns", "clients",
-        "sends", "fail-seed", "rep", "seed", "metric", "subject", "stat", "value", "unit"), t.header());
+        "sends", "fail-seed", "error-seed", "rep", "seed", "metric", "subject", "stat", "value", "unit"), t.header());
     List<Map<String, String>> rows = Analysis.rows(t);
     Set<String> metrics = new TreeSet<>();
     rows.forEach(r -> metrics.add(r.get("metric") + "/" + r.get("stat")));

@@ -21,7 +21,9 @@ import org.ipctestbed.substrate.Process;
  * bytes} of payload; the handler works {@code work-ns} plus a seeded jitter of up to half of it (so
  * repetitions differ). Then each client sends {@code sends} one-way messages, counting deposits and
  * EBUSY; the handler counts the one-way messages it runs as wake-ups. {@code fail-seed} makes the
- * repetition with that machine seed throw, to exercise failed runs.
+ * repetition with that machine seed throw, to exercise failed runs; {@code error-seed} makes an IPI
+ * handler of that repetition throw a {@link StackOverflowError} on the engine's own thread (outside
+ * any fiber), as a broken engine would.
  *
  * <pre>
  *   client(cpu i) --call--> [queue] --> server(cpu 0): work(work-ns + jitter)
@@ -46,7 +48,8 @@ public final class EchoWorkload implements Workload {
         new Param("work-ns", "400", "handler work per call, ns"),
         new Param("clients", "1", "client fibers, 1..64"),
         new Param("sends", "0", "one-way sends per client after the calls"),
-        new Param("fail-seed", "-1", "the machine seed whose repetition throws (-1: none)"));
+        new Param("fail-seed", "-1", "the machine seed whose repetition throws (-1: none)"),
+        new Param("error-seed", "-1", "the machine seed whose repetition throws an Error outside a fiber (-1: none)"));
   }
 
   @Override
@@ -57,6 +60,12 @@ public final class EchoWorkload implements Workload {
     int clients = params.intValue("clients", 1, 64);
     int sends = params.intValue("sends", 0, 1_000_000);
     long failSeed = params.longValue("fail-seed", -1, Long.MAX_VALUE);
+    long errorSeed = params.longValue("error-seed", -1, Long.MAX_VALUE);
+    if (machine.config().seed() == errorSeed) { // the preflight machine never runs, so it never fires there
+      machine.cpu(0).post(cpu -> {
+        throw new StackOverflowError();
+      });
+    }
     Measurements.LatencyRecorder lat = sink.latency("call");
     Measurements.Counter opsCounter = sink.counter("ops");
     Measurements.Counter deposits = sendsCounter(sink, sends, "deposits");

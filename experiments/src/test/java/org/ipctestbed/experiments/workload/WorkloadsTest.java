@@ -52,11 +52,12 @@ class WorkloadsTest {
       {"payload-sweep", 40L, new String[] {"ops", "40", "warmup", "4", "bytes", "4096"}},
       {"many-clients", 20L, new String[] {"ops", "10", "warmup", "2"}},
       {"many-clients", 50L, new String[] {"clients", "5", "ops", "10", "warmup", "2", "server-cpus", "2"}},
-      {"syscall-read", 30L, new String[] {"ops", "30", "warmup", "3"}},
+      {"file-server-read", 30L, new String[] {"ops", "30", "warmup", "3"}},
       {"async-burst", 400L, new String[] {"bursts", "5", "burst", "80"}},
       {"nested-calls", 20L, new String[] {"depth", "16", "ops", "20", "warmup", "2"}},
       {"fairness", 60L, new String[] {"ops", "20"}},
       {"preemption-during-service", 5L, new String[] {"ops", "5", "warmup", "1"}},
+      {"open-loop", 40L, new String[] {"ops", "40", "warmup", "4", "rate", "100000", "clients", "4"}},
     };
     return Stream.of("sim", "real")
         .flatMap(engine -> Stream.of(table).map(r -> Arguments.of(r[0], engine, r[1], r[2])));
@@ -69,7 +70,7 @@ class WorkloadsTest {
     Run r = run(workload, engine, params);
     assertEquals(expectedOps, r.sink().count("ops"), "ops of " + workload);
     String metric = switch (workload) {
-      case "syscall-read" -> "read";
+      case "file-server-read" -> "read";
       case "async-burst" -> "send";
       default -> "call";
     };
@@ -90,7 +91,7 @@ class WorkloadsTest {
 
   @Test
   void syscallReadMeasuresTheDirectReadInTheSameRunAndItIsNeverSlowerInTheSimulator() {
-    Run r = run("syscall-read", "sim", "ops", "30", "warmup", "3", "bytes", "1024");
+    Run r = run("file-server-read", "sim", "ops", "30", "warmup", "3", "bytes", "1024");
     List<Long> read = r.sink().samples("read");
     List<Long> direct = r.sink().samples("read-direct");
     assertEquals(30, direct.size());
@@ -142,8 +143,8 @@ class WorkloadsTest {
         Arguments.of("payload-sweep", "bytes", "4097"),
         Arguments.of("many-clients", "server-cpus", "3"),
         Arguments.of("many-clients", "clients", "-2"),
-        Arguments.of("syscall-read", "file-work-ns", "x"),
-        Arguments.of("syscall-read", "bytes", "5000"),
+        Arguments.of("file-server-read", "file-work-ns", "x"),
+        Arguments.of("file-server-read", "bytes", "5000"),
         Arguments.of("async-burst", "burst", "0"),
         Arguments.of("async-burst", "consumer-work-ns", "-5"),
         Arguments.of("nested-calls", "depth", "17"),
@@ -181,12 +182,14 @@ class WorkloadsTest {
     Map<String, List<String>> expected = new LinkedHashMap<>();
     expected.put("async-burst", List.of("bursts", "burst", "consumer-work-ns", "bytes"));
     expected.put("fairness", List.of("light-clients", "heavy-work-ns", "light-work-ns", "ops"));
-    expected.put("many-clients", List.of("clients", "ops", "warmup", "server-cpus", "work-ns", "think-ns"));
+    expected.put("many-clients", List.of("clients", "ops", "warmup", "server-cpus", "work-ns", "think-ns", "server-state"));
     expected.put("nested-calls", List.of("depth", "ops", "warmup"));
     expected.put("null-rpc", List.of("ops", "warmup", "placement", "work-ns"));
+    expected.put("open-loop", List.of("rate", "ops", "warmup", "placement", "clients", "work-ns"));
     expected.put("payload-sweep", List.of("ops", "warmup", "bytes", "placement"));
     expected.put("preemption-during-service", List.of("ops", "warmup", "service-ns", "quantum-ns"));
-    expected.put("syscall-read", List.of("ops", "warmup", "bytes", "file-work-ns"));
+    expected.put("file-server-read", List.of("ops", "warmup", "bytes", "file-work-ns"));
+    expected.put("syscall-msg", List.of("ops", "warmup", "bytes", "device-ops", "device-ns"));
     Map<String, List<String>> actual = new LinkedHashMap<>();
     for (Workload w : WorkloadRegistry.all()) {
       if (!w.name().startsWith("test-")) { // test-only workloads registered by the harness's tests
@@ -206,7 +209,7 @@ class WorkloadsTest {
 
   @Test
   void aPayloadTheMechanismCannotCarryIsRecordedAsRefusedNotMeasured() {
-    for (String[] p : new String[][] {{"payload-sweep", "bytes"}, {"syscall-read", "bytes"}}) {
+    for (String[] p : new String[][] {{"payload-sweep", "bytes"}, {"file-server-read", "bytes"}}) {
       Run r = run(p[0], "sim", smallPage(), "ops", "10", "warmup", "1", p[1], "2048");
       assertEquals(1, r.sink().count("refused"), p[0] + " refused");
       assertEquals(0, r.sink().count("ops"), p[0] + " ops");

@@ -1,121 +1,111 @@
 package org.ipctestbed.lwkt.sys;
 
 import org.ipctestbed.lwkt.Lwkt;
-import org.ipctestbed.lwkt.MsgFlags;
 import org.ipctestbed.lwkt.ThreadPort;
-import org.ipctestbed.substrate.Cost;
 import org.ipctestbed.substrate.Fiber;
 
 /**
- * The user side of system calls as messages: a libc whose {@code read()}, {@code write()} and {@code
- * getpid()} "build, dispatch, and wait for the syscall message rather than make a directly 'read'
- * system call" (research/lwkt.md section 5). One per user thread: it owns the thread's reply port
- * ({@code td_msgport}) and one reusable {@link SysMsg} for synchronous calls.
+ * The user side of system calls as messages: a libc whose {@code read()}, {@code write()}, {@code
+ * getpid()} and {@code getuid()} "build, dispatch, and wait for the syscall message rather than make
+ * a directly 'read' system call" (research/lwkt.md sections 5 and 7), beside the same calls through
+ * the classic trap ({@code *Trap}) for comparison. One per user thread, made inside it; it keeps one
+ * reusable {@link SysMsg} for its synchronous calls. Completions of asynchronous calls arrive on the
+ * thread's own port ({@code td_msgport}, {@link ThreadPort#of}).
  *
- * <p>Synchronous calls: {@link Cost#TRAP} (entering the kernel), then {@code domsg} to the kernel's
- * syscall port: returns at once when the dispatcher completed the call in the caller's context, else
- * blocks until the kernel thread replies. Asynchronous calls (2003's {@code sendsys()}): {@link
- * #sendsys} sends a caller-owned message with {@code sendmsg} and returns; completions are collected
- * from the reply port with {@link #waitsys}/{@link #pollsys}, in completion order.
- *
- * <p>Difference: the 2003 {@code sendsys()} returned a synchronous result directly; here, as with the
- * modern {@code lwkt_sendmsg}, a synchronous completion is also queued on the reply port, so every
- * message sent is collected exactly once.
+ * <p>Results: a count or value, or {@code -errno}. Building the message in user space (a few stores)
+ * is not charged.
  */
 public final class Libc {
   private final LwktKernel kernel;
   private final Fiber self;
-  private final ThreadPort replyPort;
   private final SysMsg msg = new SysMsg();
-  private int inFlight;
 
   /** A libc for the calling fiber {@code self}; call from inside it. */
   public Libc(Fiber self, LwktKernel kernel) {
     this.self = self;
     this.kernel = kernel;
-    this.replyPort = new ThreadPort(self);
   }
 
-  /** The thread's reply port. */
+  /** The thread's port, where asynchronous completions are queued. */
   public ThreadPort replyPort() {
-    return replyPort;
+    return ThreadPort.of(self);
   }
 
-  /** {@code getpid()}: always completed in the caller's context. */
+  /** {@code getpid()} as a message. */
   public int getpid() {
-    return (int) syscall(msg.getpid());
+    return (int) sysmsg(msg.getpid());
   }
 
-  /** {@code read(fd, buf, len)}: bytes read, or {@code -errno}. */
+  /** {@code getuid()} as a message. */
+  public long getuid() {
+    return sysmsg(msg.getuid());
+  }
+
+  /** {@code read(fd, buf, len)} as a message: bytes read, or {@code -errno}. */
   public long read(int fd, byte[] buf, int len) {
-    return syscall(msg.read(fd, buf, len));
+    return sysmsg(msg.read(fd, buf, len));
   }
 
-  /** {@code write(fd, buf, len)}: bytes written, or {@code -errno}. */
+  /** {@code write(fd, buf, len)} as a message: bytes written, or {@code -errno}. */
   public long write(int fd, byte[] buf, int len) {
-    return syscall(msg.write(fd, buf, len));
+    return sysmsg(msg.write(fd, buf, len));
   }
 
-  /** {@code read()} as a classic system call, without a message: the baseline for comparisons. */
-  public long readDirect(int fd, byte[] buf, int len) {
-    return direct(msg.read(fd, buf, len));
+  /** {@code getpid()} through the classic trap. */
+  public int getpidTrap() {
+    return (int) trap(msg.getpid());
   }
 
-  /** {@code write()} as a classic system call, without a message. */
-  public long writeDirect(int fd, byte[] buf, int len) {
-    return direct(msg.write(fd, buf, len));
+  /** {@code getuid()} through the classic trap. */
+  public long getuidTrap() {
+    return trap(msg.getuid());
   }
 
-  /** {@code getpid()} as a classic system call, without a message. */
-  public int getpidDirect() {
-    return (int) direct(msg.getpid());
+  /** {@code read()} through the classic trap. */
+  public long readTrap(int fd, byte[] buf, int len) {
+    return trap(msg.read(fd, buf, len));
   }
 
-  private long direct(SysMsg args) {
-    self.charge(Cost.TRAP);
-    int error = kernel.directCall(self, args);
-    return error == 0 ? args.result : -error;
+  /** {@code write()} through the classic trap. */
+  public long writeTrap(int fd, byte[] buf, int len) {
+    return trap(msg.write(fd, buf, len));
   }
 
-  private long syscall(SysMsg m) {
-    self.charge(Cost.TRAP);
-    Lwkt.initmsg(m, replyPort, 0);
-    int error = Lwkt.domsg(self, kernel.syscallPort(), m, 0);
+  /** Any call through the classic trap: the result, or {@code -errno}. */
+  public long trap(SysMsg m) {
+    int error = kernel.trap(self, m);
+    return error == 0 ? m.result : -error;
+  }
+
+  /** Any call as a synchronous message ({@code sendsys} without the asynchronous flag). */
+  public long sysmsg(SysMsg m) {
+    m.sysflags &= ~SysMsg.SYSF_ASYNC;
+    int error = kernel.sendsys(self, m);
     return error == 0 ? m.result : -error;
   }
 
   /**
-   * {@code sendsys(msg)}: sends a system-call message asynchronously.
+   * {@code sendsys(m)} asking for an asynchronous completion.
    *
-   * @return {@link Lwkt#EASYNC} if the kernel queued it, or the call's result code if it completed
-   *     synchronously; either way its completion is queued on the reply port
+   * @return {@link Lwkt#EASYNC} if the call will complete later (collect it with {@link #waitsys}),
+   *     else the call's error (0: done, result in {@code m})
    */
   public int sendsys(SysMsg m) {
-    self.charge(Cost.TRAP);
-    Lwkt.initmsg(m, replyPort, 0);
-    Lwkt.sendmsg(self, kernel.syscallPort(), m);
-    inFlight++;
-    return m.has(MsgFlags.DONE) ? m.error() : Lwkt.EASYNC;
+    return kernel.sendsys(self, m.async());
   }
 
-  /** Waits for the next completed system-call message (blocking on the reply port). */
+  /** Waits for the next asynchronous completion and returns its message (result copied out). */
   public SysMsg waitsys() {
-    SysMsg m = (SysMsg) Lwkt.waitport(self, replyPort, 0);
-    inFlight--;
-    return m;
+    return kernel.waitsys(self);
   }
 
-  /** The next completed system-call message, or {@code null} if none has completed. */
+  /** The next asynchronous completion, or {@code null} if none has completed yet. */
   public SysMsg pollsys() {
-    SysMsg m = (SysMsg) Lwkt.getport(self, replyPort);
-    if (m != null) {
-      inFlight--;
-    }
-    return m;
+    return kernel.pollsys(self);
   }
 
-  /** Asynchronous calls sent and not yet collected. */
+  /** Asynchronous calls sent and not yet collected (by this thread's process). */
   public int inFlight() {
-    return inFlight;
+    return kernel.outstanding(self.process());
   }
 }

@@ -13,7 +13,8 @@ import org.ipctestbed.substrate.Machine;
 import org.ipctestbed.substrate.Process;
 
 /**
- * {@code syscall-read}: a system call built as a message. The client's {@code read(fd, buf, n)}
+ * {@code file-server-read} (called {@code syscall-read} before): {@code read()} as a call to a
+ * user-level file-server process through the IPC interface. The client's {@code read(fd, buf, n)}
  * builds a request and calls a file-server process, which does the file system's work and returns
  * the bytes in the reply (research/lwkt.md 5: "read() moved into libc and actually build, dispatch,
  * and wait for the syscall message"; in K42 almost every kernel service is a PPC to the kernel
@@ -31,14 +32,16 @@ import org.ipctestbed.substrate.Process;
  * unmeasured repetitions. Reads are sequential through a {@value #FILE_BYTES}-byte file, wrapping at
  * its end; the client checks the length and the first and last byte of every read against the
  * file's contents. Metrics {@code read} and {@code read-direct}; counter {@code ops} (message reads).
- * The difference of the two is what making {@code read()} a message costs.
+ * The difference of the two is what making {@code read()} a call to another process costs. For
+ * DragonFly's system calls as messages (a message to the kernel, handled in the caller's context)
+ * see {@code syscall-msg}.
  *
  * <p>Mapping: the file server is served on the client's CPU, as a kernel is (a synchronous,
  * same-CPU message: LWKT's {@code domsg}, K42's PPC). A mechanism whose reply carries fewer than
  * {@code bytes} bytes refuses the read ({@code ENOSPC} from the file server, which will not truncate
  * silently): the run records {@code refused} and a note, and measures nothing more.
  */
-public final class SyscallReadWorkload implements Workload {
+public final class FileServerReadWorkload implements Workload {
   /** Size of the file being read. */
   static final int FILE_BYTES = 1 << 16;
 
@@ -53,12 +56,12 @@ public final class SyscallReadWorkload implements Workload {
 
   @Override
   public String name() {
-    return "syscall-read";
+    return "file-server-read";
   }
 
   @Override
   public String description() {
-    return "read() as a message to a file-server process, against the same read as a procedure call";
+    return "read() as a call to a user-level file-server process through the IPC interface, against the same read as a procedure call";
   }
 
   @Override
