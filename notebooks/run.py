@@ -15,10 +15,11 @@ Three modes:
 Before the notebooks, the tests in notebooks/tests check the notebooks' statistics against the
 harness's files in the same folder.
 
-What the freshness check compares, per cell: the cell type, the source and every output (stream
-text, error, and each MIME type of rich outputs). It ignores what changes on every execution
-(execution counts, cell ids, timestamps in cell metadata, kernel and Python version in the notebook
-metadata). Figures are PNG; matplotlib writes the same bytes for the same figure, so they are
+What the freshness check compares, per cell: the cell type, the source and every output (printed
+text, errors, and each MIME type of rich outputs: tables as HTML and text, Markdown, figures). It
+ignores what changes on every execution (execution counts, cell ids, timestamps in cell metadata,
+kernel and Python version in the notebook metadata) and what the standard error stream says
+(warnings, matplotlib's font-cache notice: the environment, not the data), which is not stored. Figures are PNG; matplotlib writes the same bytes for the same figure, so they are
 compared byte for byte when the stored notebook was executed with the same matplotlib version (its
 metadata records it) and otherwise pixel by pixel: same size and a root-mean-square difference of at
 most 2 on the 0..255 scale (matplotlib's own test tolerance), so a newer matplotlib does not fail
@@ -161,6 +162,8 @@ def clean(nb):
         if cell.cell_type == "code":
             n += 1
             cell.execution_count = n
+            # stderr says something about the environment (a warning, the font cache), not the data
+            cell.outputs = [o for o in cell.outputs if not (o.get("output_type") == "stream" and o.get("name") == "stderr")]
             for o in cell.outputs:
                 if "execution_count" in o:
                     o["execution_count"] = n
@@ -172,6 +175,8 @@ def comparable(cell):
     for o in cell.get("outputs", []):
         t = o["output_type"]
         if t == "stream":
+            if o["name"] == "stderr":
+                continue
             outs.append(("stream", o["name"], o["text"]))
         elif t == "error":
             outs.append(("error", o["ename"], o["evalue"]))
@@ -285,6 +290,7 @@ def main(argv):
         return 2
     if a.check_packages:
         return 0
+    import matplotlib.font_manager  # noqa: F401  builds matplotlib's font cache once, before any kernel would announce it
     if a.cell_timeout <= 0 or a.timeout <= 0:
         return usage_error("--cell-timeout and --timeout take a positive number of seconds")
 
@@ -309,15 +315,23 @@ def main(argv):
 
     deadline = time.monotonic() + a.timeout
 
+    timed_out = []
+
     def on_alarm(signum, frame):
+        # Raised into whatever runs; a test runner or a library may catch it, so the flag is checked too.
+        timed_out.append(True)
         raise Timeout()
 
     signal.signal(signal.SIGALRM, on_alarm)
-    signal.alarm(a.timeout)
+    # The overall budget is enforced through each cell's timeout (nbclient then stops the kernel
+    # cleanly); the alarm, a few seconds later, stops whatever still runs (the tests, a long cell, a kernel that never starts).
+    signal.alarm(a.timeout + 5)
     failed = []
     try:
         if not run_tests(results):
             failed.append("tests")
+        if timed_out or time.monotonic() >= deadline:
+            raise Timeout()
         # Against the committed results the notebooks read their default folder, so that the stored
         # outputs name ../results and not this checkout's absolute path.
         environment(None if committed else results, baseline)
@@ -325,11 +339,17 @@ def main(argv):
         for path in todo:
             start = time.monotonic()
             name = path.name
+            remaining = int(deadline - time.monotonic())
+            if remaining <= 0:
+                raise Timeout()
             try:
-                fresh = clean(execute(path, a.cell_timeout))
+                fresh = clean(execute(path, min(a.cell_timeout, remaining)))
             except Timeout:
                 raise
             except Exception as e:  # a cell failed or timed out: its error is the report
+                if timed_out or time.monotonic() >= deadline:
+                    failed.append(name)
+                    raise Timeout()
                 failed.append(name)
                 say(f"{name}: FAILED: {one_line(e)}")
                 continue
@@ -349,7 +369,8 @@ def main(argv):
                 else:
                     say(f"{name}: ran in {took:.0f} s; stored outputs are fresh")
     except Timeout:
-        say(f"timed out after {a.timeout} s (--timeout); {len(failed)} failure(s) before that")
+        say(f"timed out after {a.timeout} s (--timeout); {len(failed)} failure(s) before that"
+            + (f": {', '.join(failed)}" if failed else "") + ". Give more time with --timeout SECONDS.")
         return 1
     finally:
         signal.alarm(0)
@@ -362,10 +383,10 @@ def main(argv):
 
 
 def one_line(e):
-    lines = [line for line in str(e).splitlines() if line.strip()]
-    # nbclient's CellExecutionError ends with the exception line; show that and the cell's first line
-    tail = lines[-1] if lines else type(e).__name__
-    return f"{type(e).__name__}: {tail[:300]}"
+    lines = [line for line in str(e).splitlines() if line.strip() and not line.startswith("---")]
+    # nbclient's CellExecutionError ends with the exception line; its CellTimeoutError starts with what happened
+    pick = (lines[0] if "Timeout" in type(e).__name__ else lines[-1]) if lines else ""
+    return f"{type(e).__name__}: {pick[:300]}"
 
 
 if __name__ == "__main__":

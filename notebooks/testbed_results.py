@@ -29,6 +29,8 @@ HEAD = ["workload", "mechanism", "engine", "cost_model", "policy", "cpus"]
 TAIL = ["rep", "seed", "metric", "subject", "stat", "value", "unit"]
 #: The percentile statistics of results.csv, in the order the harness's chart draws them.
 PERCENTILES = ["p50", "p90", "p99", "p99.9", "max"]
+#: The ``schema`` field of every metadata.json the harness writes.
+SCHEMA = "ipc-testbed-results"
 #: The environment variables ``./testbed notebooks`` sets.
 RESULTS_ENV = "TESTBED_RESULTS"
 BASELINE_ENV = "TESTBED_BASELINE"
@@ -45,9 +47,14 @@ def results_folder(env=RESULTS_ENV, default=DEFAULT_RESULTS):
 
 
 def is_experiment(folder):
-    """Whether ``folder`` is one experiment's results (it has metadata.json and results.csv)."""
+    """Whether ``folder`` is one experiment's results: a testbed metadata.json and a results.csv."""
     folder = Path(folder)
-    return (folder / "metadata.json").is_file() and (folder / "results.csv").is_file()
+    if not ((folder / "metadata.json").is_file() and (folder / "results.csv").is_file()):
+        return False
+    try:
+        return json.loads((folder / "metadata.json").read_text()).get("schema") == SCHEMA
+    except (ValueError, AttributeError, OSError):
+        return False
 
 
 def experiment_folders(root):
@@ -60,7 +67,14 @@ def experiment_folders(root):
     root = Path(root)
     if is_experiment(root):
         return {root.resolve().name: root}
-    return {p.name: p for p in sorted(root.iterdir()) if p.is_dir() and is_experiment(p)}
+    found = {}
+    for meta in sorted(root.glob("**/metadata.json")):
+        folder = meta.parent
+        rel = folder.relative_to(root)
+        # up to two levels (results/validation/null-rpc); not the executed notebooks' folder
+        if len(rel.parts) <= 2 and "notebooks" not in rel.parts and is_experiment(folder):
+            found[rel.as_posix()] = folder
+    return dict(sorted(found.items()))
 
 
 def param_columns(df):
@@ -180,8 +194,18 @@ def load(folder):
 
 
 def load_all(root):
-    """{name: Experiment} of every experiment under ``root`` (see :func:`experiment_folders`)."""
-    return {name: Experiment(f) for name, f in experiment_folders(root).items()}
+    """{name: Experiment} of every experiment under ``root`` (see :func:`experiment_folders`).
+
+    A folder whose files do not have the columns this reads is left out with a line saying why, so
+    that one odd folder does not stop a notebook.
+    """
+    out = {}
+    for name, f in experiment_folders(root).items():
+        try:
+            out[name] = Experiment(f)
+        except (KeyError, ValueError, IndexError) as e:
+            print(f"left out {name}: its files are not in the layout these notebooks read ({type(e).__name__}: {e})")
+    return out
 
 
 def summarize(xs):
@@ -335,6 +359,8 @@ def grid(n, ncols=3, height=3.0, width=11.0):
     import matplotlib.pyplot as plt
     ncols = max(1, min(ncols, n))
     nrows = max(1, math.ceil(n / ncols))
+    if ncols == 1:
+        width = min(width, 6.5)
     fig, axes = plt.subplots(nrows, ncols, figsize=(width, height * nrows), squeeze=False)
     flat = list(axes.flat)
     for ax in flat[n:]:

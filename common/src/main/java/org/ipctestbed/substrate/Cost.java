@@ -56,7 +56,7 @@ public enum Cost {
   INTERRUPT,
   /**
    * Time a CPU waits for a cache line in flight to another CPU or a lock another CPU holds (see
-   * {@link SharedLine}, {@link SpinLock}). Not a model figure: it emerges from the simulation, and the
+   * {@link SharedLine}, {@link ContendedLock}). Not a model figure: it emerges from the simulation, and the
    * model's entry for it is always 0; it is tallied under this name so that contention shows in the
    * ledger.
    */

@@ -233,7 +233,7 @@ public final class CostModel {
   private static CostDistribution emergentOrZero(Cost c) {
     return switch (c) {
       case CONTENTION_WAIT -> CostDistribution.constant(0,
-          "emergent: waiting for a cache line or lock another CPU holds (SharedLine, SpinLock)");
+          "emergent: waiting for a cache line or lock another CPU holds (SharedLine, ContendedLock)");
       case NOISE -> CostDistribution.constant(0, "emergent: time stolen by the model's noise sources");
       default -> CostDistribution.ZERO;
     };

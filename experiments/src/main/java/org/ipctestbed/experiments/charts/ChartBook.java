@@ -258,7 +258,13 @@ public final class ChartBook {
       String ctx = dims.get("engine") + " engine" + (dims.get("engine").equals("sim") ? ", cost model " + d.costModel() : "");
       XYChart c = ChartStyle.xy(
           d.workload + ": throughput vs CPUs (" + ctx + (g.getKey().isEmpty() ? "" : ", " + g.getKey()) + ")",
-          "CPUs", "throughput (operations/s), mean with 95% CI");
+          "CPUs", "throughput (operations/s, log scale), mean with 95% CI");
+      // A log axis: the direct-call lower bound is orders of magnitude above the mechanisms, which a
+      // linear axis flattens to zero (issue 12, "Charts that show the comparison").
+      c.getStyler().setYAxisLogarithmic(true);
+      XYChart speedup = ChartStyle.xy(
+          d.workload + ": speed-up vs CPUs (" + ctx + (g.getKey().isEmpty() ? "" : ", " + g.getKey()) + ")",
+          "CPUs", "speed-up: throughput / throughput at the smallest CPU count");
       int i = 0;
       for (String m : d.mechanisms) {
         List<Double> xs = new ArrayList<>();
@@ -271,13 +277,18 @@ public final class ChartBook {
           }
           xs.add(Double.parseDouble(d.points.get(p).get("cpus")));
           ys.add(s.mean());
-          err.add(orZero(s.ciHalfWidth()));
+          err.add(Math.min(orZero(s.ciHalfWidth()), s.mean() * 0.99)); // a log axis cannot show a bar below 0
         }
-        if (xs.isEmpty()) {
+        if (xs.isEmpty() || ys.get(0) <= 0) {
           continue;
         }
         XYSeries a = c.addSeries(m, xs, ys, err);
         style(a, i, 0);
+        List<Double> su = new ArrayList<>();
+        for (double y : ys) {
+          su.add(y / ys.get(0));
+        }
+        style(speedup.addSeries(m, xs, su), i, 0);
         List<Double> ideal = new ArrayList<>();
         for (double x : xs) {
           ideal.add(ys.get(0) * x / xs.get(0));
@@ -291,7 +302,22 @@ public final class ChartBook {
       if (i > 0) {
         String rest = g.getKey().isEmpty() ? "" : "-" + ResultData.safe(g.getKey().replace(' ', '_').replace('=', '-'));
         r.save(d, c, new Figure("throughput-vs-cpus" + rest, "throughput-vs-cpus",
-            "Throughput against the CPU count per mechanism (95% CI), with ideal linear scaling from the smallest count dashed."), figs);
+            "Throughput against the CPU count per mechanism (95% CI, log axis), with ideal linear scaling from the smallest count dashed."), figs);
+        List<Double> xsAll = new ArrayList<>();
+        for (String p : g.getValue()) {
+          xsAll.add(Double.parseDouble(d.points.get(p).get("cpus")));
+        }
+        List<Double> ideal = new ArrayList<>();
+        for (double x : xsAll) {
+          ideal.add(x / xsAll.get(0));
+        }
+        XYSeries b = speedup.addSeries("ideal linear", xsAll, ideal);
+        b.setLineColor(ChartStyle.GRAYS[0]);
+        b.setLineStyle(ChartStyle.IDEAL);
+        b.setMarker(SeriesMarkers.NONE);
+        r.save(d, speedup, new Figure("speedup-vs-cpus" + rest, "throughput-vs-cpus",
+            "Speed-up against the smallest CPU count per mechanism, with ideal linear speed-up dashed: where a mechanism "
+                + "(or a shared object) stops scaling."), figs);
       }
     }
   }

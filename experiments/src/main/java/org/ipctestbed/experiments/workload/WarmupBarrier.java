@@ -21,7 +21,7 @@ public final class WarmupBarrier {
    * skew would sit inside the measured window (for a fast mechanism, a visible part of it). A 100 ns
    * timer keeps the skew below a dispatch and lets time pass even under the zero cost model.
    */
-  static final long POLL_NS = 100;
+  public static final long POLL_NS = 100;
 
   private final Runnable onOpen;
   private final AtomicInteger remaining;
