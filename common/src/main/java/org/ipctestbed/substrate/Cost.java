@@ -65,5 +65,21 @@ public enum Cost {
    * Time stolen from a busy CPU by a {@link NoiseSource} (timer interrupt, background activity). Not a
    * model figure (the model's entry is 0); the source's own distribution sets it.
    */
-  NOISE
+  NOISE,
+  /**
+   * A user-level thread switch inside one dispatcher (K42, research/k42.md 4.1, 3.3 item 1): save
+   * one thread's registers, pick the next from the dispatcher's own ready queue, restore; no trap,
+   * no scheduler decision. Charged only for processes with a {@link UserLevelScheduler}.
+   */
+  USER_THREAD_SWITCH,
+  /**
+   * A soft preemption honoured (k42.md 4.4): the dispatcher saves its running thread at user level
+   * before it yields; the kernel keeps no state. Two-level processes only.
+   */
+  SOFT_PREEMPT_SAVE,
+  /**
+   * A hard preemption (k42.md 4.4): the kernel saves the full context of the stopped dispatcher
+   * (and restores it when it is dispatched again). Two-level processes only.
+   */
+  HARD_PREEMPT_SAVE
 }

@@ -135,6 +135,13 @@ public final class CostModel {
     m.put(Cost.MSG_CACHE, CostDistribution.exponential(5, 0.2, E + "a per-CPU free-list pop and push in a critical section"));
     m.put(Cost.SYSCALL_VALIDATE, CostDistribution.exponential(5, 0.2, E + "a few compares on command, flags and sizes"));
     m.put(Cost.INTERRUPT, CostDistribution.exponential(300, 0.3, E + "interrupt entry, handler dispatch, EOI and return on a current core"));
+    // K42's two levels (UserLevelScheduler); no published figure was retrieved (research/k42.md 5).
+    m.put(Cost.USER_THREAD_SWITCH, CostDistribution.exponential(20, 0.2,
+        E + "K42 user-level thread switch: callee-saved registers and a ready-queue pop in user mode, no trap; about a fifth of a kernel switch plus decision"));
+    m.put(Cost.SOFT_PREEMPT_SAVE, CostDistribution.exponential(40, 0.2,
+        E + "K42 soft preemption: the dispatcher stores its thread's registers at user level and clears the PREEMPT bit before it yields"));
+    m.put(Cost.HARD_PREEMPT_SAVE, CostDistribution.exponential(400, 0.3,
+        E + "K42 hard preemption: the kernel saves and later restores the whole context, FP/vector state included (XSAVE/XRSTOR, a few hundred ns on a current core), and sets up the reserved thread; an order of magnitude above the soft path"));
     return ofDistributions("modern-x86", m, List.of(), Map.of());
   }
 

@@ -186,6 +186,9 @@ public final class Cpu {
         long now = engine.now(this);
         if (current == null) {
           engine.kick(this);
+        } else if (current.process() == f.process() && f.process().userLevelScheduler() != null) {
+          // Made ready inside the running dispatcher: a user-level ready-queue operation the
+          // kernel policy does not see (UserLevelScheduler).
         } else {
           flush(now); // the policy compares usage: bring the running domain's up to now first
           Preemption p = runQueue.onWake(f, account == null ? null : account.process());
@@ -233,6 +236,7 @@ public final class Cpu {
   }
 
   void finish(Fiber f) {
+    f.setHardPreempted(false);
     f.state = FiberState.DONE;
     machine.fiberFinished(f);
   }
@@ -252,6 +256,12 @@ public final class Cpu {
     preemptDeadline = deadline;
     preemptGen++;
     engine.armPreemptDeadline(this);
+    if (kind == Preemption.SOFT && current != null) {
+      UserLevelScheduler u = current.process().userLevelScheduler();
+      if (u != null) {
+        u.preemptWarning(current);
+      }
+    }
   }
 
   private void endBorrowing() {
@@ -303,7 +313,7 @@ public final class Cpu {
     }
     FiberState.check(f.state, FiberState.RUNNING);
     f.state = FiberState.RUNNING;
-    f.hardPreempted = false;
+    f.setHardPreempted(false);
     if (f.process().isKernel()) {
       dispatchSwitchedSpace = false; // a kernel thread runs on whatever page tables are loaded
     } else {
@@ -335,7 +345,7 @@ public final class Cpu {
       finish(f);
       current = null;
       machine.trace(now, index, 2, f.id());
-      return null;
+      return userLevelSwitch(f, now);
     }
     if (f.killed || !f.process().isAlive()) {
       f.killed = true;
@@ -353,7 +363,7 @@ public final class Cpu {
         f.state = FiberState.BLOCKED;
         current = null;
         machine.trace(now, index, 3, f.id());
-        return null;
+        return userLevelSwitch(f, now);
       }
       case YIELD, PREEMPT -> {
         f.state = FiberState.RUNNABLE;
@@ -380,7 +390,7 @@ public final class Cpu {
           FiberState.check(t.state, FiberState.RUNNING);
           t.state = FiberState.RUNNING;
           t.blockReason = null;
-          t.hardPreempted = false;
+          t.setHardPreempted(false);
           current = t;
           return t;
         }
@@ -397,11 +407,35 @@ public final class Cpu {
     }
   }
 
+  /**
+   * The dispatcher of a two-level process switches from {@code from} (just blocked or finished) to
+   * another of its ready fibers on this CPU at user level, without a scheduler decision: same
+   * account, same scheduling epoch, no address-space change; the fiber switched to pays {@link
+   * Cost#USER_THREAD_SWITCH}. Returns it, or {@code null} for a kernel dispatch (no user-level
+   * scheduler, a preemption pending, or no eligible fiber). See {@link UserLevelScheduler}.
+   */
+  private Fiber userLevelSwitch(Fiber from, long now) {
+    UserLevelScheduler u = from.process().userLevelScheduler();
+    if (u == null || preemptFlag || !from.process().isAlive()) {
+      return null;
+    }
+    Fiber n = u.nextReady(from);
+    if (n == null || n == from || n.cpu() != this || n.process() != from.process() || n.state != FiberState.RUNNABLE
+        || n.killed || n.hardPreempted || !runQueue.remove(n)) {
+      return null;
+    }
+    n.state = FiberState.RUNNING;
+    n.owe(Cost.USER_THREAD_SWITCH);
+    current = n;
+    machine.trace(now, index, 8, n.id());
+    return n;
+  }
+
   /** A hard preemption of the current fiber at its deadline. */
   void hardPreempt(Fiber f, long now) {
     flush(now);
-    f.hardPreempted = true;
     f.hardPreemptions++;
+    f.setHardPreempted(true);
     f.state = FiberState.RUNNABLE;
     runQueue.enqueue(f);
     current = null;

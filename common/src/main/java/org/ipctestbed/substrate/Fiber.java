@@ -79,6 +79,8 @@ public final class Fiber {
   Fiber upcallee;
   long softPreemptions;
   long hardPreemptions;
+  /** Costs (bits by ordinal) this fiber pays when it next runs: user-level switch, preemption saves. */
+  long pendingCosts;
 
   Fiber(int id, String name, Process process, Cpu cpu, boolean daemon, Body body) {
     this.id = id;
@@ -102,6 +104,7 @@ public final class Fiber {
 
   private void runBody(Body body) {
     try {
+      payPendingCosts();
       body.run(this);
     } catch (Throwable t) {
       machine.fail(this, t);
@@ -202,6 +205,50 @@ public final class Fiber {
       // Killed while running on a caller's stack: unwind the server's frames back to the upcall,
       // which gives the caller its stack back (see upcall).
       throw UpcallAbort.INSTANCE;
+    }
+    if (pendingCosts != 0) {
+      payPendingCosts();
+    }
+  }
+
+  /** Charges what was left to pay when this fiber runs again (two-level processes only). */
+  private void payPendingCosts() {
+    while (pendingCosts != 0) {
+      int ordinal = Long.numberOfTrailingZeros(pendingCosts);
+      pendingCosts &= pendingCosts - 1;
+      Cost c = Cost.values()[ordinal];
+      if (simulated) {
+        long ns = machine.drawCost(c, 1);
+        cpu.tallyCost(c, 1, ns);
+        if (ns > 0) {
+          machine.engine().work(this, ns, Category.MECHANISM);
+        }
+      } else {
+        cpu.tallyCost(c, 1, 0);
+      }
+    }
+  }
+
+  void owe(Cost c) {
+    pendingCosts |= 1L << c.ordinal();
+  }
+
+  /**
+   * Records that the kernel stopped this fiber and holds its context ({@code on}), or that it runs
+   * again or ended; a two-level process's scheduler is told (K42's reserved thread, k42.md 4.4).
+   */
+  void setHardPreempted(boolean on) {
+    if (hardPreempted == on) {
+      return;
+    }
+    hardPreempted = on;
+    UserLevelScheduler u = process.userLevelScheduler();
+    if (u != null) {
+      if (on) {
+        owe(Cost.HARD_PREEMPT_SAVE);
+        u.preempted(this, true);
+      }
+      u.hardPreempted(this, on);
     }
   }
 
@@ -403,7 +450,7 @@ public final class Fiber {
     blockReason = "in call (upcall)";
     server.state = FiberState.RUNNING;
     server.blockReason = null;
-    server.hardPreempted = false;
+    server.setHardPreempted(false);
     server.upcallCaller = this;
     upcallee = server;
     cpu.current = server;
@@ -449,6 +496,24 @@ public final class Fiber {
     return result;
   }
 
+  /**
+   * Ends this fiber without running it again: a thread library freeing an idle thread (K42's
+   * dispatcher returning a server thread's stack). Called by another fiber running on the same CPU;
+   * this fiber must be blocked and take no part in an upcall. Does not allocate.
+   *
+   * @throws IllegalStateException if called from elsewhere or the fiber is not blocked
+   */
+  public void retire() {
+    Fiber caller = current();
+    if (caller == null || caller == this || caller.cpu != cpu) {
+      throw new IllegalStateException("retire of fiber '" + name + "' must be called by another fiber on CPU " + cpu.index());
+    }
+    if (state != FiberState.BLOCKED || upcallCaller != null || upcallee != null) {
+      throw new IllegalStateException("retire of fiber '" + name + "', which is " + state + " or in an upcall");
+    }
+    cpu.finish(this);
+  }
+
   /** Blocks for {@code ns} nanoseconds (a timer on this fiber's CPU wakes it), or until woken. */
   public void sleep(long ns) {
     checkSelf("sleep");
@@ -470,6 +535,11 @@ public final class Fiber {
   public void safePoint() {
     if (cpu.preemptFlag && critDepth == 0 && cpu.current == this) {
       softPreemptions++;
+      UserLevelScheduler u = process.userLevelScheduler();
+      if (u != null) {
+        owe(Cost.SOFT_PREEMPT_SAVE);
+        u.preempted(this, false);
+      }
       suspend(Op.YIELD);
     }
   }

@@ -42,6 +42,7 @@ public final class Process {
   private volatile boolean alive = true;
   private volatile boolean kernel;
   private final List<Runnable> killActions = new CopyOnWriteArrayList<>();
+  private volatile UserLevelScheduler userLevelScheduler;
 
   Process(Machine machine, int pid, String name, int priorityClass, int weight, long quantumNs) {
     if (name == null || name.isBlank()) {
@@ -146,6 +147,20 @@ public final class Process {
    */
   public Fiber spawnParked(String fiberName, int cpu, String reason, Fiber.Body body) {
     return machine.spawnParked(this, fiberName, cpu, reason, body);
+  }
+
+  /**
+   * Makes this process two-level: its CPUs ask {@code scheduler} for the next ready fiber when one of
+   * its fibers blocks, and charge user-level preemption costs (see {@link UserLevelScheduler}). A
+   * process without one is scheduled one level, by the kernel policy alone. Set it before the run.
+   */
+  public void setUserLevelScheduler(UserLevelScheduler scheduler) {
+    this.userLevelScheduler = java.util.Objects.requireNonNull(scheduler, "user-level scheduler");
+  }
+
+  /** The user-level scheduler, or {@code null} for a one-level process. */
+  public UserLevelScheduler userLevelScheduler() {
+    return userLevelScheduler;
   }
 
   void addFiber(Fiber f) {

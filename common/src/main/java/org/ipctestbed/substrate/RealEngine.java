@@ -113,8 +113,8 @@ final class RealEngine extends Engine {
       }
       if (cpu.preemptFlag && now >= cpu.preemptDeadline) {
         cpu.flush(now);
-        f.hardPreempted = true;
         f.hardPreemptions++;
+        f.setHardPreempted(true);
         f.suspend(Fiber.Op.PREEMPT);
         now = System.nanoTime();
         cpu.flush(now);

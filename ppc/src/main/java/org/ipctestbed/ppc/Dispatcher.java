@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.ipctestbed.substrate.ContendedLock;
 import org.ipctestbed.substrate.Cost;
 import org.ipctestbed.substrate.Fiber;
+import org.ipctestbed.substrate.FiberState;
 import org.ipctestbed.substrate.SharedLine;
 
 /**
@@ -25,11 +26,16 @@ import org.ipctestbed.substrate.SharedLine;
  * domain, as a K42 dispatcher made runnable by a soft interrupt does.
  *
  * <p>Disabled (k42.md 1.5, 4.4): a dispatcher refuses synchronous PPCs while it has no entry point, or
- * has a "reserved thread": one of its threads was stopped by hard preemption and has not run since
- * ({@link Fiber#isHardPreempted()}), or it is sending a remote IPC. K42's user-level disabled windows
+ * has a "reserved thread": a fiber of its process on its CPU was stopped by hard preemption and has
+ * not run since, or it is sending a remote IPC. Both are counters kept as the events happen (the
+ * substrate reports hard-preempted state changes to the process's {@code UserLevelScheduler}), so
+ * {@link #isDisabled()} is O(1) whatever the number of threads. K42's user-level disabled windows
  * have no safe point here (the code between two substrate primitives is atomic on its CPU), so they
- * need no flag. Only the dispatcher's own threads count: the entry fiber, server threads, async
- * handlers and threads made by {@link PpcProcess#spawn} or {@link PpcProcess#attach}.
+ * need no flag.
+ *
+ * <p>User level (k42.md 4.1): {@link #nextReady} is the dispatcher's thread scheduler, asked by the
+ * substrate when one of its threads blocks or exits; its entry code first, then its threads round
+ * robin. Idle server threads beyond {@code keptServerThreads} are retired, coldest first.
  *
  * <p>"Yields cleanly" (k42.md 1.6 step 4, {@code ExceptionLocal_GetNextProcess}): the substrate has
  * no hook on its scheduler, so the yield points are the ones this module sees: the entry fiber going
@@ -54,11 +60,23 @@ public final class Dispatcher {
   private volatile PpcThread[] threadArray = new PpcThread[0];
   private final ConcurrentHashMap<Fiber, PpcThread> byFiber = new ConcurrentHashMap<>();
 
+  // keys of retired threads, reused by the next thread made
+  private int[] freeKeys = new int[4];
+  private int freeKeyCount;
+
   // free list of server threads (LIFO)
   private ServerThread[] free = new ServerThread[4];
   private int freeCount;
   private int serverThreads;
+  private long serverThreadsRetired;
+
+  // kernel-visible state (k42.md 4.3): the reserved-thread count that makes the dispatcher disabled
+  /** Threads sending a remote IPC on their reserved kernel thread. */
   int reserved;
+  /** Fibers of this process on this CPU the kernel stopped hard and has not re-dispatched. */
+  private int hardPreempted;
+  /** Where the user-level scheduler's round-robin scan resumes. */
+  private int readyCursor;
 
   // IPC retry (ProcessAnnex fields and the library's ipcRetryList)
   long ipcRetrySources;
@@ -134,9 +152,19 @@ public final class Dispatcher {
     return entryPointSet;
   }
 
-  /** Server threads created so far (free or serving). */
+  /** Server threads this dispatcher holds now (free or serving). */
   public int serverThreads() {
     return serverThreads;
+  }
+
+  /** Idle server threads retired so far because more than the kept number were free. */
+  public long serverThreadsRetired() {
+    return serverThreadsRetired;
+  }
+
+  /** Size of the thread table (live threads plus reusable slots). */
+  public int threadTableSize() {
+    return threadArray.length;
   }
 
   /** Server threads on the free list now. */
@@ -192,24 +220,77 @@ public final class Dispatcher {
     }
   }
 
-  /** K42's {@code reservedThread != NULL}: hard-preempted (a thread not run since) or sending remotely. */
+  /**
+   * K42's {@code reservedThread != NULL}, in O(1): a fiber of this dispatcher was stopped by hard
+   * preemption and has not run since (the kernel holds its context), or a thread is sending a remote
+   * IPC. Kept by the substrate's {@link org.ipctestbed.substrate.UserLevelScheduler} callbacks.
+   */
   boolean reservedThread() {
-    if (reserved > 0 || (entry != null && entry.isHardPreempted())) {
+    return reserved > 0 || hardPreempted > 0;
+  }
+
+  /** Whether a synchronous PPC or reply to this dispatcher is refused now (k42.md 1.5). O(1). */
+  public boolean isDisabled() {
+    return !entryPointSet || reservedThread();
+  }
+
+  /** Whether the kernel holds a hard-preempted context of this dispatcher (k42.md 4.4). */
+  public boolean isHardPreempted() {
+    return hardPreempted > 0;
+  }
+
+  /** The kernel stopped ({@code on}) or re-dispatched a fiber of this dispatcher; on its CPU. */
+  void hardPreemptChanged(boolean on) {
+    // Never below 0: a fiber stopped before this dispatcher existed is re-dispatched after.
+    hardPreempted = on ? hardPreempted + 1 : Math.max(0, hardPreempted - 1);
+  }
+
+  /**
+   * K42's {@code hasWork}: whether a thread of this dispatcher is ready to run (the kernel keeps a
+   * dispatcher with work runnable). Derived from the thread states; a query, not on a hot path.
+   */
+  public boolean hasWork() {
+    if (entry != null && entry.state() == FiberState.RUNNABLE) {
       return true;
     }
-    PpcThread[] a = threadArray;
-    for (int i = 0; i < a.length; i++) {
-      Fiber f = a[i].fiber;
-      if (f != null && f.isHardPreempted()) {
+    for (PpcThread t : threadArray) {
+      if (t != null && t.fiber != null && t.fiber.state() == FiberState.RUNNABLE) {
         return true;
       }
     }
     return false;
   }
 
-  /** Whether a synchronous PPC or reply to this dispatcher is refused now (k42.md 1.5). */
-  public boolean isDisabled() {
-    return !entryPointSet || reservedThread();
+  /** The soft-interrupt bits pending now (k42.md 4.3; a snapshot). */
+  public int softInterrupts() {
+    return interrupts.pending();
+  }
+
+  /**
+   * The dispatcher's user-level thread scheduler (k42.md 4.1): the next ready thread after {@code
+   * from} blocked or exited, round robin over the thread table, the dispatcher's own entry code
+   * (its soft interrupts) first. O(threads) on a block, never on the call path; retired server
+   * threads keep the table small.
+   */
+  Fiber nextReady(Fiber from) {
+    if (entry != null && entry != from && entry.state() == FiberState.RUNNABLE && !entry.isHardPreempted()) {
+      return entry;
+    }
+    PpcThread[] a = threadArray;
+    int n = a.length;
+    for (int i = 0; i < n; i++) {
+      int k = readyCursor + i;
+      if (k >= n) {
+        k -= n;
+      }
+      PpcThread t = a[k];
+      Fiber f = t == null ? null : t.fiber;
+      if (f != null && f != from && f.state() == FiberState.RUNNABLE && !f.isHardPreempted()) {
+        readyCursor = k + 1 == n ? 0 : k + 1;
+        return f;
+      }
+    }
+    return null;
   }
 
   /** The dispatcher yields cleanly: notify the callers it refused (k42.md 1.6 step 4). */
@@ -246,17 +327,35 @@ public final class Dispatcher {
     if (t != null) {
       return t;
     }
-    return addThread(new PpcThread(kernel, this, threadArray.length, f));
+    return addThread(new PpcThread(kernel, this, nextKey(), f));
+  }
+
+  /** The key of the next thread: a retired thread's, or a new slot at the end of the table. */
+  private int nextKey() {
+    return freeKeyCount > 0 ? freeKeys[--freeKeyCount] : threadArray.length;
   }
 
   private <T extends PpcThread> T addThread(T t) {
-    PpcThread[] a = Arrays.copyOf(threadArray, threadArray.length + 1);
+    PpcThread[] a = t.key < threadArray.length ? threadArray : Arrays.copyOf(threadArray, t.key + 1);
     a[t.key] = t;
     threadArray = a;
     if (t.fiber != null) {
       byFiber.put(t.fiber, t);
     }
     return t;
+  }
+
+  /** Ends idle server thread {@code s} (on the free list, blocked) and frees its key. */
+  private void retire(ServerThread s) {
+    s.fiber.retire();
+    byFiber.remove(s.fiber);
+    threadArray[s.key] = null;
+    if (freeKeyCount == freeKeys.length) {
+      freeKeys = Arrays.copyOf(freeKeys, freeKeys.length * 2);
+    }
+    freeKeys[freeKeyCount++] = s.key;
+    serverThreads--;
+    serverThreadsRetired++;
   }
 
   PpcThread threadOf(Fiber f) {
@@ -270,7 +369,7 @@ public final class Dispatcher {
   }
 
   private ServerThread newServerThread() {
-    ServerThread s = addThread(new ServerThread(kernel, this, threadArray.length));
+    ServerThread s = addThread(new ServerThread(kernel, this, nextKey()));
     serverThreads++;
     // Parked: growing the free list is invisible to the scheduler, as in K42 (a call that grows it
     // keeps its borrowed domain); the thread starts when first handed the CPU.
@@ -298,7 +397,18 @@ public final class Dispatcher {
     return newServerThread();
   }
 
+  /**
+   * Puts {@code s} back on the free list. Beyond {@code keptServerThreads} idle threads, the coldest
+   * one (the bottom of the LIFO list, blocked there longest) is retired, when it is blocked.
+   */
   void freeThread(ServerThread s) {
+    if (freeCount >= kernel.config().keptServerThreads() && free[0].fiber.state() == FiberState.BLOCKED
+        && Fiber.current() != null && Fiber.current().cpu().index() == cpuIndex && Fiber.current() != free[0].fiber) {
+      ServerThread cold = free[0];
+      System.arraycopy(free, 1, free, 0, freeCount - 1);
+      free[--freeCount] = null;
+      retire(cold);
+    }
     if (freeCount == free.length) {
       free = Arrays.copyOf(free, free.length * 2);
     }
@@ -376,7 +486,7 @@ public final class Dispatcher {
       h = idle[--idleCount];
       idle[idleCount] = null;
     } else {
-      h = addThread(new AsyncHandler(kernel, this, threadArray.length));
+      h = addThread(new AsyncHandler(kernel, this, nextKey()));
       handlerCount++;
       h.fiber = process.process().spawnDaemon("ppc-async-" + CommID.toString(commId) + "-" + h.key, cpuIndex, h::body);
       byFiber.put(h.fiber, h);
@@ -445,7 +555,7 @@ public final class Dispatcher {
    */
   void reapCallsTo(int pid) {
     for (PpcThread t : threadArray) {
-      if (t.inUpcall || CommID.pid(t.targetId) != pid) {
+      if (t == null || t.inUpcall || CommID.pid(t.targetId) != pid) {
         continue;
       }
       if (t.awaitingReply()) {

@@ -128,6 +128,7 @@ public final class PpcKernel {
         now[q.pid()] = pp;
       } while (!byPid.compareAndSet(old, now));
       q.onKill(() -> exitPath(q.pid()));
+      q.setUserLevelScheduler(pp); // two levels: the kernel schedules dispatchers, they schedule threads
       return pp;
     });
   }

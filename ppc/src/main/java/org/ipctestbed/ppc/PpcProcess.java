@@ -2,8 +2,10 @@ package org.ipctestbed.ppc;
 
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import org.ipctestbed.substrate.Fiber;
 import org.ipctestbed.substrate.Process;
+import org.ipctestbed.substrate.UserLevelScheduler;
 
 /**
  * A process as K42's PPC sees it (research/k42.md sections 0, 1.2, 4.1): a substrate {@link Process}
@@ -14,7 +16,7 @@ import org.ipctestbed.substrate.Process;
  * may be called before the run or from a fiber; the tables they change are copy-on-write, so the hot
  * path reads them without locks.
  */
-public final class PpcProcess {
+public final class PpcProcess implements UserLevelScheduler {
   /** A slot of the exported-object table: the object (null once revoked) and its sequence number. */
   record Entry(XObject object, int seq) {}
 
@@ -28,10 +30,65 @@ public final class PpcProcess {
   private final Process process;
   private final AtomicReference<Dispatcher[]> vps = new AtomicReference<>(new Dispatcher[0]);
   private final AtomicReference<Entry[]> xtable = new AtomicReference<>(new Entry[0]);
+  /** This process's dispatcher by CPU index (null where it has none): the hooks' O(1) lookup. */
+  private final AtomicReferenceArray<Dispatcher> onCpu;
 
   PpcProcess(PpcKernel kernel, Process process) {
     this.kernel = kernel;
     this.process = process;
+    this.onCpu = new AtomicReferenceArray<>(kernel.machine().cpuCount());
+  }
+
+  // ------------------------------------------------------------------ two-level scheduling hooks
+
+  /** The dispatcher on {@code f}'s CPU picks its next ready thread at user level (k42.md 4.1). */
+  @Override
+  public Fiber nextReady(Fiber from) {
+    Dispatcher d = onCpu.get(from.cpu().index());
+    return d == null ? null : d.nextReady(from);
+  }
+
+  /**
+   * Quantum expiry or a better dispatcher woke: the kernel raises {@code PREEMPT} in the running
+   * dispatcher's soft-interrupt word, with the warning deadline. A 0 → non-0 change makes the
+   * dispatcher's entry code ready, as any soft interrupt does: should the running thread be stopped
+   * hard instead of yielding, that code is what yields cleanly later and sends the retry
+   * notifications (a bit left set without it would swallow the wake of a later refusal).
+   */
+  @Override
+  public void preemptWarning(Fiber running) {
+    Dispatcher d = onCpu.get(running.cpu().index());
+    if (d != null) {
+      d.raise(SoftInterrupts.PREEMPT);
+    }
+  }
+
+  /**
+   * Soft: the dispatcher honoured the warning, saved its thread at user level and yields cleanly,
+   * which clears {@code PREEMPT} and sends the retry notifications it owes (k42.md 1.6 step 4). Hard:
+   * the kernel stopped it; the bit stays until it runs again and yields.
+   */
+  @Override
+  public void preempted(Fiber f, boolean hard) {
+    PpcStats s = kernel.cpu(f.cpu().index()).stats;
+    if (hard) {
+      s.hardPreemptions++;
+      return;
+    }
+    s.softPreemptions++;
+    Dispatcher d = onCpu.get(f.cpu().index());
+    if (d != null) {
+      d.interrupts.clear(SoftInterrupts.PREEMPT);
+      d.cleanYield();
+    }
+  }
+
+  @Override
+  public void hardPreempted(Fiber f, boolean on) {
+    Dispatcher d = onCpu.get(f.cpu().index());
+    if (d != null) {
+      d.hardPreemptChanged(on);
+    }
   }
 
   public Process process() {
@@ -73,6 +130,7 @@ public final class PpcProcess {
       now = Arrays.copyOf(old, old.length + 1);
       now[old.length] = d;
     } while (!vps.compareAndSet(old, now));
+    onCpu.set(cpu, d);
     d.start(withEntryPoint);
     kernel.cpu(cpu).targets.add(d);
     return d;
@@ -80,12 +138,7 @@ public final class PpcProcess {
 
   /** This process's dispatcher on {@code cpu}, or null. */
   public Dispatcher dispatcherOn(int cpu) {
-    for (Dispatcher d : vps.get()) {
-      if (d.cpuIndex == cpu) {
-        return d;
-      }
-    }
-    return null;
+    return cpu >= 0 && cpu < onCpu.length() ? onCpu.get(cpu) : null;
   }
 
   /** The dispatcher numbered {@code vp}, or null. */

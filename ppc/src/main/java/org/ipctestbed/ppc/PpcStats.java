@@ -21,6 +21,8 @@ public final class PpcStats {
   long asyncDeposits;
   long asyncBusy;
   long asyncTooBig;
+  long softPreemptions;
+  long hardPreemptions;
 
   void add(PpcStats o) {
     localCalls += o.localCalls;
@@ -38,6 +40,8 @@ public final class PpcStats {
     asyncDeposits += o.asyncDeposits;
     asyncBusy += o.asyncBusy;
     asyncTooBig += o.asyncTooBig;
+    softPreemptions += o.softPreemptions;
+    hardPreemptions += o.hardPreemptions;
   }
 
   /** Local calls launched on the fast path (hand-off or upcall). */
@@ -107,12 +111,29 @@ public final class PpcStats {
     return asyncTooBig;
   }
 
+  /** Soft preemptions honoured: a thread of a PPC process yielded at a safe point in time (k42.md 4.4). */
+  public long softPreemptions() {
+    return softPreemptions;
+  }
+
+  /** Hard preemptions: the kernel stopped a thread of a PPC process at its deadline and saved it. */
+  public long hardPreemptions() {
+    return hardPreemptions;
+  }
+
+  /** Calls refused because the target was disabled (hard-preempted, sending remotely, no entry point). */
+  public long refusedWhileDisabled() {
+    return refusals;
+  }
+
   @Override
   public String toString() {
     return String.format(
         "PpcStats[local %d (upcall %d, hand-off %d), returns fast %d slow %d, refusals %d (reply %d), retries %d, "
-            + "remote calls %d returns %d mailbox-full %d, enomem %d, async %d busy %d too-big %d]",
+            + "remote calls %d returns %d mailbox-full %d, enomem %d, async %d busy %d too-big %d, "
+            + "preemptions soft %d hard %d]",
         localCalls, upcalls, handoffCalls, fastReturns, slowReturns, refusals, replyRefusals, retries,
-        remoteCalls, remoteReturns, remoteRefusals, enomem, asyncDeposits, asyncBusy, asyncTooBig);
+        remoteCalls, remoteReturns, remoteRefusals, enomem, asyncDeposits, asyncBusy, asyncTooBig,
+        softPreemptions, hardPreemptions);
   }
 }

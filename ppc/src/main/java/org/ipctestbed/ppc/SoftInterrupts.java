@@ -38,6 +38,11 @@ public final class SoftInterrupts {
     return (int) WORD.getAndBitwiseOr(this, 1 << bit) == 0;
   }
 
+  /** Clears interrupt {@code bit} (fetch-and-AND). */
+  public void clear(int bit) {
+    WORD.getAndBitwiseAnd(this, ~(1 << bit));
+  }
+
   /** Takes every pending interrupt (atomic swap with 0) and returns them as a bit set. */
   public int takeAll() {
     return (int) WORD.getAndSet(this, 0);

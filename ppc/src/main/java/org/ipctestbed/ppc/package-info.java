@@ -19,6 +19,39 @@
  *   <li>{@code org.ipctestbed.ppc.spi}: the thin SPI adapter, provider name {@code ppc}.
  * </ul>
  *
+ * <h2>Two levels of scheduling (k42.md 4.1, 1.4, 3.3, 4.4)</h2>
+ *
+ * <pre>
+ *   kernel (substrate Cpu + SchedulerPolicy)      per CPU: picks by (class, proportional share)
+ *     |  dispatch / hard preempt / PREEMPT warning  charges SCHED_DECISION + THREAD_SWITCH
+ *     v
+ *   dispatcher (Dispatcher, one per process per CPU; UserLevelScheduler via PpcProcess)
+ *     kernel-visible: disabled (O(1) reserved-thread count), soft-interrupt word, hasWork
+ *     |  a thread blocks or exits: nextReady()      charges USER_THREAD_SWITCH, same account
+ *     v
+ *   threads (PpcThread: clients, ServerThread, AsyncHandler, the entry code)
+ *     PPC_BLOCKED while targetID is set: off the ready queue; siblings keep running
+ * </pre>
+ *
+ * <p>Every PPC process is two-level: it registers itself as the substrate's {@code
+ * UserLevelScheduler}. A thread that blocks (a server thread on the borrowed domain, a caller waiting
+ * for a remote reply) is followed by another ready thread of the same dispatcher at user level, with
+ * no kernel decision and on the account the CPU holds, so work done while a domain is borrowed lands
+ * on the borrower (3.3 item 1). A wake inside the running dispatcher is a user-level ready-queue
+ * operation the kernel policy does not see. Preemption: the kernel's warning raises {@code PREEMPT} in
+ * the running dispatcher; a thread that reaches a safe point before the deadline yields (soft: {@code
+ * SOFT_PREEMPT_SAVE}, the dispatcher stays enabled and yields cleanly); past the deadline the kernel
+ * stops it ({@code HARD_PREEMPT_SAVE}): the dispatcher is disabled, PPCs and replies to it are refused
+ * and retried once it has run again and yielded cleanly. {@link org.ipctestbed.ppc.PpcStats} counts
+ * soft preemptions honoured, hard preemptions and calls refused while disabled.
+ *
+ * <p>Not modelled at this level: the kernel run queue still holds threads, not dispatchers (a
+ * dispatcher's ready threads are visible to the kernel policy, which K42's {@code hasWork} hides;
+ * {@code hasWork()} is derived from thread states); the user-level switch is taken on a block or an
+ * exit, not on a thread's voluntary yield; save costs are charged when the preempted thread runs
+ * again (save and restore as one charge) rather than at the instant of the preemption; the pulse
+ * (user-level time slice) and thread migration between dispatchers.
+ *
  * <h2>Decisions</h2>
  *
  * <ul>
@@ -35,32 +68,44 @@
  *   <li><b>Free list.</b> LIFO, {@link org.ipctestbed.ppc.PpcConfig#initialServerThreads()} threads
  *       made with the dispatcher; a call that finds it empty creates one more thread on the spot (N
  *       outstanding calls hold N threads), up to {@code maxServerThreads}, beyond which the call gets
- *       {@code ENOMEM}; threads are never destroyed. Creating a fiber during a run is a wake that the
+ *       {@code ENOMEM}; beyond {@code keptServerThreads} idle threads the coldest one is retired
+ *       ({@code Fiber.retire}), so a burst leaves no large thread table behind. Creating a fiber during a run is a wake that the
  *       substrate's run queue may answer with a preemption, so such a growth call can lose its borrowed
  *       account; K42's allocation is invisible to its scheduler.
  *   <li><b>Slow return.</b> Decided by the borrow chain (the scheduling epoch moved, or the new top is
  *       not the caller, e.g. after the ring wrapped): the reply goes to the caller through the
  *       scheduler, and the caller resumes only when dispatched in its own account.
- *   <li><b>Disabled and "yields cleanly"</b>: see {@link org.ipctestbed.ppc.Dispatcher}. The
- *       substrate has no scheduler hook, so retry notifications are sent at the yield points this
- *       module sees; the {@code PREEMPT} bit set on a refusing target guarantees one follows.
+ *   <li><b>Disabled and "yields cleanly"</b>: see {@link org.ipctestbed.ppc.Dispatcher}. Retry
+ *       notifications are sent at the yield points this module sees (including a soft preemption
+ *       honoured, reported by the substrate's hook); the {@code PREEMPT} bit set on a refusing target
+ *       guarantees one follows.
  *   <li><b>Retried calls</b> are re-issued through the normal {@code IPC_CALL} path once the caller
  *       runs again, as {@code IPCFaultOnThread} does in the K42 source; they therefore borrow the
- *       caller's (freshly dispatched) domain like any local call. k42.md's invariant 9 says retried
- *       calls never borrow; the source does not support that reading, and the test for invariant 9
- *       checks instead that the target's own work during the refusal stays with the target.
+ *       caller's (freshly dispatched) domain like any local call. This is where k42.md invariant 9
+ *       is amended (its text now says so): "no borrowing off the fast path" holds for async and
+ *       remote PPCs, while a retried local call borrows once the caller runs again; the test for
+ *       invariant 9 checks that the target's own work during the refusal stays with the target.
+ *   <li><b>Remote ENOMEM</b>: a remote call that finds no free server thread (and none can be made)
+ *       is answered {@code ENOMEM} by {@code IPCCallEntry} at once, as a local one is (invariant 9 as
+ *       amended); it does not wait in the mailbox. The answer travels to the caller's CPU as an IPI
+ *       rather than through the caller's single mailbox slot.
  *   <li><b>Error codes</b>: an XHandle index beyond the table, a method number beyond the object's and
  *       a stale sequence number all give {@code EPERM}, as in {@code PPCServerOnThread}; k42.md's
  *       "EPERM/EINVAL" is resolved that way.
- *   <li><b>Server death</b>: a call to a dead process gets {@code ESRCH}; calls a process held when
- *       it died are answered with {@code ESRCH} by its exit path ({@code Process.onKill}: an IPI to
- *       each CPU, which answers the threads waiting there), or, for a server running on its caller's
- *       stack, by the substrate unwinding the upcall.
+ *   <li><b>Process death</b> anywhere in a call chain: a call to a dead process gets {@code ESRCH};
+ *       calls a process held when it died are answered with {@code ESRCH} by its exit path ({@code
+ *       Process.onKill}: an IPI to each CPU, which answers the threads waiting there), or, for a
+ *       server running on its caller's stack, by the substrate unwinding the upcall. A middle server
+ *       killed while the server below it runs on the same (lent) stack is unwound when that server
+ *       returns, so its caller learns of the death then; the reply from below is dropped. A caller
+ *       killed mid-call stops when its server returns; the reply to it is dropped
+ *       ({@code ProcessDeathTest}).
  *   <li><b>Async inline words</b>: K42's async message has no registers; the SPI's non-zero inline
  *       words ride after the header at one buffer word each (see {@code AsyncBuffer}), so the native
  *       use without words keeps K42's layout and capacity (20 messages of 48 bytes in 183 words).
  *   <li><b>Not modelled</b>: primitive PPC (k42.md 1.8), page faults and reserved kernel threads for
- *       them, clustered objects, thread migration between dispatchers, replies to a moved dispatcher.
+ *       them, clustered objects, thread migration between dispatchers, replies to a moved dispatcher,
+ *       the remote-retry "hack" beyond one notification per consumed mailbox.
  * </ul>
  */
 package org.ipctestbed.ppc;

@@ -64,12 +64,21 @@ public final class ChartBook {
    *     not a compatible results folder
    */
   public static List<Figure> draw(Path dir, List<String> types) {
+    return draw(dir, types, null);
+  }
+
+  /**
+   * {@link #draw(Path, List)} with {@code metadata} in place of the folder's metadata.json (null: read
+   * it): the harness draws the report of a run before it marks metadata.json finished, so that a
+   * folder never says {@code complete} without its report.
+   */
+  public static List<Figure> draw(Path dir, List<String> types, java.util.Map<String, Object> metadata) {
     for (String t : types) {
       if (!TYPES.contains(t)) {
         throw new IllegalArgumentException("unknown chart type '" + t + "'; allowed: " + String.join(", ", TYPES));
       }
     }
-    ResultData d = new ResultData(dir);
+    ResultData d = new ResultData(dir, metadata);
     // Every chart is built (cheap) so that report.md lists them all; only the selected types are rendered.
     List<Figure> figs = new ArrayList<>();
     Render r = new Render(types);

@@ -30,10 +30,16 @@ final class ResultData {
   private final Map<String, Set<String>> metricsByStat = new LinkedHashMap<>();
   private final Set<String> subjects = new LinkedHashSet<>();
 
-  @SuppressWarnings("unchecked")
   ResultData(Path dir) {
+    this(dir, null);
+  }
+
+  /** The data of {@code dir}, with {@code given} in place of its metadata.json unless null. */
+  @SuppressWarnings("unchecked")
+  ResultData(Path dir, Map<String, Object> given) {
     this.dir = dir;
-    this.metadata = ResultsDir.metadata(dir);
+    Map<String, Object> onDisk = ResultsDir.metadata(dir); // checks the folder even when the caller supplies the map
+    this.metadata = given == null ? onDisk : given;
     Csv.Table t = ResultsDir.results(dir);
     this.params = List.copyOf(ResultsDir.paramColumns(t.header()));
     Object v = metadata.get("varying");

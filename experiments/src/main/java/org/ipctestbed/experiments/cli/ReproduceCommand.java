@@ -27,10 +27,13 @@ final class ReproduceCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "no progress lines")
   boolean quiet;
 
+  @Option(names = "--force", description = "write into the root even when its README.md or an experiment's folder was not written by the testbed (foreign files in an experiment's folder are kept)")
+  boolean force;
+
   @Override
   public Integer call() {
     Path root = out != null ? out : quick ? Environment.home().resolve("results").resolve("quick") : Environment.home().resolve("results");
     return ReproducePlan.run(ReproducePlan.reference(), ReproducePlan.STRATEGIES, quick, root, new LinkedHashSet<>(only),
-        CliContext.out(), CliContext.err(), quiet);
+        CliContext.out(), CliContext.err(), quiet, force);
   }
 }

@@ -11,6 +11,7 @@ import org.ipctestbed.experiments.harness.ExperimentSpec;
 import org.ipctestbed.experiments.harness.Harness;
 import org.ipctestbed.experiments.harness.Progress;
 import org.ipctestbed.experiments.results.Environment;
+import org.ipctestbed.experiments.results.ResultsWriter;
 import org.ipctestbed.ipc.IpcProvider;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -56,8 +57,11 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--policy", paramLabel = "NAME", description = "scheduler policy (default: ${DEFAULT-VALUE})", defaultValue = "proportional-share")
   String policy;
 
-  @Option(names = "--out", paramLabel = "DIR", description = "results folder (default: results/WORKLOAD)")
+  @Option(names = "--out", paramLabel = "DIR", description = "results folder (default: a new folder results/runs/WORKLOAD-YYYYMMDD-HHMMSS, so committed reference results are never replaced)")
   Path out;
+
+  @Option(names = "--force", description = "write into --out even when it holds another workload's results, committed reference results, or files the testbed did not write (those are kept)")
+  boolean force;
 
   @Option(names = {"-q", "--quiet"}, description = "no progress lines")
   boolean quiet;
@@ -92,23 +96,57 @@ final class RunCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     List<String> mechanisms = ipc != null ? ipc : IpcProvider.all().stream().map(IpcProvider::name).toList();
-    Path dir = out != null ? out : Environment.home().resolve("results").resolve(workload);
+    Path dir = out != null ? out : defaultOut(workload.toLowerCase(java.util.Locale.ROOT), java.time.Instant.now());
     ExperimentSpec spec = new ExperimentSpec(workload, mechanisms, engines.stream().map(String::trim).toList(), cpus,
         reps, warmupReps == null ? -1 : warmupReps, seed, parseSets(sets), costModel, policy, dir, CliContext.commandLine(), deterministic);
     if (warmupReps != null && warmupReps < 0) {
       throw new IllegalArgumentException("--warmup-reps must be 0 or more, got " + warmupReps);
     }
-    Harness.Outcome o = runWithSignals(spec, quiet, noCharts ? List.of() : ChartBook.TYPES);
+    Harness.Outcome o = runWithSignals(new Harness(noCharts ? List.of() : ChartBook.TYPES).force(force), spec, quiet);
     return o.complete() ? 0 : Main.EXIT_FAILED;
   }
 
+  /**
+   * {@code results/runs/WORKLOAD-YYYYMMDD-HHMMSS} (UTC) of the checkout: a fresh folder per run, so
+   * that a run without {@code --out} never replaces committed reference results or an earlier run.
+   */
+  static Path defaultOut(String workload, java.time.Instant at) {
+    String stamp = java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss").withZone(java.time.ZoneOffset.UTC).format(at);
+    Path runs = Environment.home().resolve("results").resolve("runs");
+    Path dir = runs.resolve(workload + "-" + stamp);
+    for (int i = 2; java.nio.file.Files.exists(dir); i++) {
+      dir = runs.resolve(workload + "-" + stamp + "-" + i);
+    }
+    return dir;
+  }
+
   /** Runs {@code spec}; on Ctrl-C the finished repetitions are kept and the metadata says so. */
-  static Harness.Outcome runWithSignals(ExperimentSpec spec, boolean quiet, List<String> chartTypes) {
-    Harness.Outcome o = new Harness(chartTypes).runWithShutdownHook(spec, new Progress(CliContext.err(), Progress.stdoutIsTerminal(), quiet));
+  static Harness.Outcome runWithSignals(Harness harness, ExperimentSpec spec, boolean quiet) {
+    java.io.PrintStream err = CliContext.err();
+    Harness.Outcome o = harness.runWithShutdownHook(spec, new Progress(err, Progress.stdoutIsTerminal(), quiet),
+        (status, reason, kept) -> exitAfterSignal(err, spec.workload(), spec.out(), status, reason, kept));
     if (!o.complete()) {
-      CliContext.err().println("testbed: " + spec.workload() + " " + o.status() + ": " + o.reason()
-          + "; the finished repetitions are in " + spec.out());
+      err.println(closingLine(spec.workload(), spec.out(), o.status(), o.reason(), o.results().size()));
     }
     return o;
+  }
+
+  /** The line a run that did not complete ends with. */
+  static String closingLine(String workload, Path out, String status, String reason, int kept) {
+    return "testbed: " + workload + " " + status + ": " + reason + "; "
+        + (kept > 0 ? kept + " finished repetition(s) kept in " + out
+            : "no repetition finished, so an earlier run in " + out + " is left as it was");
+  }
+
+  /**
+   * From the shutdown hook of a run ended by a signal: prints the closing line and ends the JVM at
+   * once with exit code 1 (0 if the run had completed before the signal), not the signal's 130/143.
+   */
+  static void exitAfterSignal(java.io.PrintStream err, String workload, Path out, String status, String reason, int kept) {
+    err.println();
+    err.println(ResultsWriter.COMPLETE.equals(status) ? "testbed: " + workload + " complete; results in " + out
+        : closingLine(workload, out, status, reason, kept));
+    err.flush();
+    Runtime.getRuntime().halt(ResultsWriter.COMPLETE.equals(status) ? 0 : Main.EXIT_FAILED);
   }
 }

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.ipctestbed.experiments.charts.ChartBook;
+import org.ipctestbed.experiments.results.OutputFolder;
 import org.ipctestbed.experiments.results.ResultsDir;
 import org.ipctestbed.experiments.results.ResultsWriter;
 import org.ipctestbed.experiments.workload.Param;
@@ -67,6 +68,23 @@ public final class Harness {
 
   private final AtomicReference<String> stopRequest = new AtomicReference<>();
   private final List<String> chartTypes;
+  private boolean force;
+  private boolean reference;
+
+  /**
+   * Lets the run replace a folder it would refuse ({@link OutputFolder}): another workload's results,
+   * committed reference results, a folder with foreign files (kept beside the new results).
+   */
+  public Harness force(boolean yes) {
+    this.force = yes;
+    return this;
+  }
+
+  /** For {@code reproduce}: the committed reference results of the same workload are what it regenerates. */
+  public Harness reference(boolean yes) {
+    this.reference = yes;
+    return this;
+  }
 
   /** A harness that draws every chart type at the end of a run. */
   public Harness() {
@@ -81,6 +99,10 @@ public final class Harness {
     this.chartTypes = List.copyOf(chartTypes);
   }
   private volatile ResultsWriter activeWriter;
+  private volatile ResultsWriter lastWriter;
+
+  /** The reason recorded when a signal (SIGINT, SIGTERM) ends a run. */
+  public static final String SIGNAL_REASON = "interrupted by a signal (Ctrl-C or kill)";
 
   /**
    * Asks the run to stop after the repetition in progress (from another thread: a signal handler, a
@@ -216,7 +238,7 @@ public final class Harness {
   private static void preflight(ExperimentSpec spec, Workload workload, List<IpcProvider> providers, List<Point> points) {
     for (Point p : points) {
       for (IpcProvider provider : providers) {
-        MachineConfig cfg = config(spec, p, spec.seed()).toBuilder().engine(EngineKind.SIM).build();
+        MachineConfig cfg = config(spec, workload, p, spec.seed()).toBuilder().engine(EngineKind.SIM).build();
         Machine m = Machine.create(cfg);
         IpcSystem ipc = provider.install(m);
         try {
@@ -229,15 +251,15 @@ public final class Harness {
     }
   }
 
-  static MachineConfig config(ExperimentSpec spec, Point p, long seed) {
-    return MachineConfig.builder()
+  static MachineConfig config(ExperimentSpec spec, Workload workload, Point p, long seed) {
+    MachineConfig.Builder b = MachineConfig.builder()
         .cpus(p.cpus())
         .engine(p.engine())
         .costModel(spec.costModel())
         .deterministic(spec.deterministic())
         .policy(spec.policy())
-        .seed(seed)
-        .build();
+        .seed(seed);
+    return workload.machine(b, WorkloadParams.of(workload, p.params())).build();
   }
 
   /**
@@ -247,9 +269,10 @@ public final class Harness {
    */
   public Outcome run(ExperimentSpec spec, Listener listener) {
     Plan plan = plan(spec);
-    ResultsDir.prepare(spec.out());
-    ResultsWriter writer = new ResultsWriter(plan, chartTypes);
+    OutputFolder folder = OutputFolder.claim(spec.out(), plan.workload().name(), force, reference);
+    ResultsWriter writer = new ResultsWriter(plan, chartTypes, folder);
     activeWriter = writer;
+    lastWriter = writer;
     int total = plan.totalReps();
     listener.started(spec, total);
     List<RepResult> results = new ArrayList<>();
@@ -285,7 +308,13 @@ public final class Harness {
           done++;
           if (!warmup) {
             results.add(r);
-            writer.checkpoint(results);
+            try {
+              writer.checkpoint(results);
+            } catch (RuntimeException e) { // a full disk, a folder removed under us
+              status = ResultsWriter.FAILED;
+              reason = "could not write the results: " + oneLine(e);
+              break outer;
+            }
           }
           listener.repFinished(spec, point, provider.name(), warmup ? i + warmups : i, warmup, done, total);
         }
@@ -303,7 +332,31 @@ public final class Harness {
    * are kept and metadata.json says the run was interrupted and why.
    */
   public Outcome runWithShutdownHook(ExperimentSpec spec, Listener listener) {
-    Thread hook = new Thread(() -> interruptNow("interrupted by a signal (Ctrl-C or kill)"), "testbed-interrupt");
+    return runWithShutdownHook(spec, listener, (status, reason, kept) -> {});
+  }
+
+  /** What a shutdown hook does once it has recorded the interruption (the JVM exits right after). */
+  @FunctionalInterface
+  public interface AfterSignal {
+    /**
+     * {@code status} of the run as recorded ({@code complete} if it had finished first), its reason,
+     * and how many measured repetitions were kept.
+     */
+    void recorded(String status, String reason, int kept);
+  }
+
+  /**
+   * {@link #runWithShutdownHook(ExperimentSpec, Listener)}, calling {@code after} from the hook once the
+   * interruption is recorded: the CLI prints its closing line there and ends the JVM with exit code 1
+   * (a signal would otherwise end it with 130 or 143).
+   */
+  public Outcome runWithShutdownHook(ExperimentSpec spec, Listener listener, AfterSignal after) {
+    Thread hook = new Thread(() -> {
+      interruptNow(SIGNAL_REASON);
+      ResultsWriter w = lastWriter;
+      after.recorded(w == null ? ResultsWriter.INTERRUPTED : w.status(), w == null ? SIGNAL_REASON : w.reason(),
+          w == null ? 0 : w.repetitions());
+    }, "testbed-interrupt");
     Runtime.getRuntime().addShutdownHook(hook);
     try {
       return run(spec, listener);
@@ -338,7 +391,7 @@ public final class Harness {
 
   /** One repetition on a fresh machine. */
   static RepResult runOnce(ExperimentSpec spec, Workload workload, IpcProvider provider, Point point, int rep, long seed) {
-    Machine m = Machine.create(config(spec, point, seed));
+    Machine m = Machine.create(config(spec, workload, point, seed));
     IpcSystem ipc = provider.install(m);
     RunMeasurements meas = new RunMeasurements(m);
     workload.install(m, ipc, WorkloadParams.of(workload, point.params()), meas);

@@ -13,6 +13,7 @@ import org.ipctestbed.experiments.harness.ExperimentSpec;
 import org.ipctestbed.experiments.harness.Harness;
 import org.ipctestbed.experiments.harness.Progress;
 import org.ipctestbed.experiments.results.AtomicFiles;
+import org.ipctestbed.experiments.results.OutputFolder;
 import org.ipctestbed.experiments.workload.Workload;
 import org.ipctestbed.experiments.workload.WorkloadRegistry;
 import org.ipctestbed.ipc.IpcProvider;
@@ -107,6 +108,10 @@ public final class ReproducePlan {
     p.add(sim("preemption-during-service", "preemption-during-service",
         "Calls whose service outlasts the scheduling quantum: latency and who is charged when the scheduler interrupts a borrowed CPU.",
         sets("ops", "2000", "warmup", "100"), sets("ops", "200", "warmup", "20")));
+    p.add(sim("preemption-soft-hard", "preemption-soft-hard",
+        "K42's claim that soft preemption is cheaper than hard: a server whose stretches without a safe point are shorter than the warning deadline yields in time (a user-level save; it keeps accepting calls), a longer one is stopped by the kernel (a kernel save; calls to it are refused and retried). Latency of a call arriving at the preempted server and the preemption counts, against the stretch and the warning deadline.",
+        sets("ops", "200", "warmup", "10", "section-ns", "20000,200000,1000000", "warning-ns", "50000,500000"),
+        sets("ops", "40", "warmup", "4", "section-ns", "20000,200000", "warning-ns", "50000")));
     p.add(new PlannedExperiment("null-rpc-real", "null-rpc",
         "The same-CPU null call measured on the real engine: the Java implementations on this host (not deterministic; see its metadata.json for the machine).",
         "real", List.of(2), "modern-x86", 5, sets("ops", "20000", "warmup", "2000", "placement", "same-cpu"),
@@ -125,6 +130,19 @@ public final class ReproducePlan {
    */
   public static int run(List<PlannedExperiment> plan, List<String> strategies, boolean quick, Path root, Set<String> only,
       PrintStream out, PrintStream err, boolean quiet) {
+    return run(plan, strategies, quick, root, only, out, err, quiet, false);
+  }
+
+  /**
+   * {@link #run(List, List, boolean, Path, Set, PrintStream, PrintStream, boolean)}; with {@code
+   * force}, a README.md or experiment folder the testbed did not write is replaced too.
+   *
+   * @throws IllegalArgumentException before anything is written, when a name is unknown or the root
+   *     or an experiment's folder may not be written (a foreign README.md, another workload's
+   *     results, foreign files)
+   */
+  public static int run(List<PlannedExperiment> plan, List<String> strategies, boolean quick, Path root, Set<String> only,
+      PrintStream out, PrintStream err, boolean quiet, boolean force) {
     Set<String> known = new TreeSet<>();
     plan.forEach(e -> known.add(e.name()));
     for (String o : only) {
@@ -134,6 +152,15 @@ public final class ReproducePlan {
     }
     if (java.nio.file.Files.exists(root) && !java.nio.file.Files.isDirectory(root)) {
       throw new IllegalArgumentException("results root " + root + " is a file; choose a folder with --out");
+    }
+    Path index = root.resolve("README.md");
+    if (!force && java.nio.file.Files.exists(index) && !isIndex(index)) {
+      throw new IllegalArgumentException("results root " + root + " has a README.md that reproduce did not write; choose another --out, or --force to replace it");
+    }
+    for (PlannedExperiment e : plan) {
+      if (only.isEmpty() || only.contains(e.name())) {
+        OutputFolder.check(root.resolve(e.name()), e.workload(), force, true);
+      }
     }
     try {
       java.nio.file.Files.createDirectories(root);
@@ -170,7 +197,14 @@ public final class ReproducePlan {
           quick ? e.quickReps() : e.reps(), -1, 1, quick ? e.quickSets() : e.sets(), e.costModel(), "proportional-share",
           root.resolve(e.name()), "testbed reproduce" + (quick ? " --quick" : "") + " (experiment " + e.name() + ")", false);
       try {
-        Harness.Outcome o = new Harness().runWithShutdownHook(spec, new Progress(err, Progress.stdoutIsTerminal(), quiet));
+        Harness.Outcome o = new Harness().reference(true).force(force).runWithShutdownHook(spec,
+            new Progress(err, Progress.stdoutIsTerminal(), quiet), (status, reason, kept) -> {
+              err.println();
+              err.println("testbed: reproduce: " + e.name() + " " + status + ": " + reason + "; " + kept
+                  + " finished repetition(s) kept in " + spec.out() + "; " + root.resolve("README.md") + " not updated");
+              err.flush();
+              Runtime.getRuntime().halt(1);
+            });
         ran.add(new Ran(e, o.status(), o.reason(), present, o.figures()));
         ok &= o.complete();
       } catch (IllegalArgumentException ex) {
@@ -197,8 +231,7 @@ public final class ReproducePlan {
       byName.put(r.experiment().name(), r);
     }
     StringBuilder sb = new StringBuilder();
-    sb.append("# Reference results\n\n")
-        .append("Written by `./testbed reproduce").append(quick ? " --quick" : "").append("`. Each folder holds one experiment: ")
+    sb.append(INDEX_HEAD).append(quick ? " --quick" : "").append("`. Each folder holds one experiment: ")
         .append("`results.csv` (tidy, one row per measurement and repetition), `summary.csv` (means with 95% intervals), ")
         .append("`significance.csv` (Welch and Mann-Whitney tests between strategies), `metadata.json` (command line, ")
         .append("configuration, cost model, machine, commit), HdrHistogram `.hlog` files, the charts as PNG and SVG, and a `report.md`.\n\n")
@@ -238,6 +271,18 @@ public final class ReproducePlan {
       }
     }
     AtomicFiles.writeString(root.resolve("README.md"), sb.toString());
+  }
+
+  private static final String INDEX_HEAD = "# Reference results\n\nWritten by `./testbed reproduce";
+
+  /** Whether {@code index} is a README.md that {@link #writeIndex} wrote. */
+  static boolean isIndex(Path index) {
+    try (java.io.InputStream in = java.nio.file.Files.newInputStream(index)) {
+      byte[] head = in.readNBytes(INDEX_HEAD.length());
+      return new String(head, java.nio.charset.StandardCharsets.UTF_8).equals(INDEX_HEAD);
+    } catch (java.io.IOException e) {
+      return false;
+    }
   }
 
   /** The "## name" sections of an existing index, by name (empty if there is none). */

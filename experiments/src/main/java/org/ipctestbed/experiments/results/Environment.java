@@ -60,6 +60,14 @@ public final class Environment {
     return m;
   }
 
+  /** The output of {@code git ARGS} run in the checkout, or null when git is missing or fails. */
+  static String git(String... args) {
+    String[] cmd = new String[args.length + 1];
+    cmd[0] = "git";
+    System.arraycopy(args, 0, cmd, 1, args.length);
+    return run(cmd);
+  }
+
   private static String run(String... cmd) {
     try {
       java.lang.Process p = new ProcessBuilder(cmd).directory(home().toFile()).redirectErrorStream(true).start();

@@ -43,32 +43,6 @@ public final class ResultsDir {
   }
 
   /**
-   * Makes {@code dir} ready for a new run: creates it, or, if it holds an earlier run's results,
-   * removes that run's generated files (other files are left alone).
-   *
-   * @throws IllegalArgumentException when {@code dir} is a file, cannot be created or written, or holds
-   *     files that are not testbed results
-   */
-  public static void prepare(Path dir) {
-    checkWritable(dir);
-    try {
-      Files.createDirectories(dir);
-      if (!Files.isWritable(dir)) {
-        throw new IllegalArgumentException("output folder " + dir + " is not writable");
-      }
-      try (Stream<Path> s = Files.list(dir)) {
-        for (Path f : s.toList()) {
-          if (Files.isRegularFile(f) && (isGenerated(f.getFileName().toString()) || f.getFileName().toString().startsWith(".tmp-"))) {
-            Files.delete(f);
-          }
-        }
-      }
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot use output folder " + dir + ": " + e.getMessage(), e);
-    }
-  }
-
-  /**
    * Checks, without changing anything, that results may be written to {@code dir}.
    *
    * @throws IllegalArgumentException with a one-line reason
@@ -104,6 +78,23 @@ public final class ResultsDir {
       if (parent != null && (!Files.isDirectory(parent) || !Files.isWritable(parent))) {
         throw new IllegalArgumentException("cannot create output folder " + dir + ": " + parent + " is not a writable folder");
       }
+    }
+  }
+
+  /**
+   * Reads the metadata.json {@code f} as a map (any schema version).
+   *
+   * @throws IllegalArgumentException when it cannot be read or is not a JSON object
+   */
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> readMetadata(Path f) {
+    try {
+      if (Json.parse(Files.readString(f)) instanceof Map<?, ?> m) {
+        return (Map<String, Object>) m;
+      }
+      throw new IllegalArgumentException(f + " is not a JSON object");
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + f + ": " + e.getMessage(), e);
     }
   }
 

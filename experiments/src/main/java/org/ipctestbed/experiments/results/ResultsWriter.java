@@ -1,12 +1,18 @@
 package org.ipctestbed.experiments.results;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.locks.ReentrantLock;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramLogWriter;
@@ -23,11 +29,19 @@ import org.ipctestbed.ipc.StrategyOptions;
 import org.ipctestbed.substrate.CostModel;
 
 /**
- * Writes one run's results folder (issue 6, "Results layout"): results.csv, the .hlog histogram
- * logs and metadata.json after every finished repetition (marked unfinished), then, at the end,
+ * Writes one run's results folder (issue 6, "Results layout"): after every finished repetition its
+ * rows are appended to results.csv and its histograms to the .hlog logs, and metadata.json (marked
+ * {@code running}) is rewritten at most every {@link #METADATA_INTERVAL_NS} of wall time, so that a
+ * run of a million repetitions does not rewrite whole files after each (issue 13). At the end come
  * summary.csv, significance.csv, percentiles.csv (the latency distributions of the .hlog files as
- * CSV, {@link PercentileSpectrum}), the charts and report.md, and metadata.json marked with how the
- * run ended. Every file is written whole ({@link AtomicFiles}).
+ * CSV, {@link PercentileSpectrum}), the charts and report.md, and only then metadata.json marked with
+ * how the run ended, so that a folder never says {@code complete} without its report. Files other
+ * than the two appended ones are written whole ({@link AtomicFiles}).
+ *
+ * <p>The folder is an {@link OutputFolder}: the writer works in its staging folder and publishes it
+ * once the first repetition is written, so an earlier run's results stay until new data exists. A
+ * write that fails (a full disk) ends the run as {@code failed} with the reason, never a {@code
+ * running} status that nothing will change.
  *
  * <p>Thread safety: the harness thread writes; a JVM shutdown hook may {@link #close} the writer
  * concurrently to record an interruption. A lock orders the two, and once closed the writer ignores
@@ -40,8 +54,14 @@ public final class ResultsWriter {
   public static final String INTERRUPTED = "interrupted";
   public static final String FAILED = "failed";
 
+  /** The longest metadata.json stays unrewritten while a run goes on (wall time). */
+  static final long METADATA_INTERVAL_NS = 5_000_000_000L;
+
   private final Harness.Plan plan;
-  private final Path dir;
+  private final OutputFolder folder;
+  private final Map<String, Double> hlogTime = new LinkedHashMap<>();
+  private int appended;
+  private long metadataWrittenAt;
   private final String started = Instant.now().toString();
   private final List<String> paramColumns = new ArrayList<>();
   private final ReentrantLock lock = new ReentrantLock();
@@ -57,11 +77,11 @@ public final class ResultsWriter {
   private final Map<String, Object> environment = Environment.describe();
   private final Map<String, Object> git = Environment.git();
 
-  /** A writer for {@code plan}'s folder that draws {@code chartTypes} at the end. */
-  public ResultsWriter(Harness.Plan plan, List<String> chartTypes) {
+  /** A writer for {@code plan}'s claimed {@code folder} that draws {@code chartTypes} at the end. */
+  public ResultsWriter(Harness.Plan plan, List<String> chartTypes, OutputFolder folder) {
     this.plan = plan;
     this.chartTypes = List.copyOf(chartTypes);
-    this.dir = plan.spec().out();
+    this.folder = folder;
     for (Param p : plan.workload().params()) {
       String c = p.name().replace(' ', '_');
       paramColumns.add(ResultsDir.HEAD.contains(c) || ResultsDir.TAIL.contains(c) ? "param_" + c : c);
@@ -76,12 +96,28 @@ public final class ResultsWriter {
     return reason;
   }
 
+  /** The measured repetitions written so far. */
+  public int repetitions() {
+    lock.lock();
+    try {
+      return written.size();
+    } finally {
+      lock.unlock();
+    }
+  }
+
   /** The charts drawn by {@link #finish} (empty before, or when no repetition finished). */
   public List<ChartBook.Figure> figures() {
     return figures;
   }
 
-  /** Writes results.csv, the histogram logs and metadata.json (status running) for {@code results}. */
+  /**
+   * Appends the repetitions of {@code results} not written yet to results.csv and the histogram logs,
+   * and rewrites metadata.json (status running) when it is the first checkpoint or the last rewrite
+   * is {@link #METADATA_INTERVAL_NS} old; the first checkpoint publishes the folder.
+   *
+   * @throws UncheckedIOException when a file cannot be written
+   */
   public void checkpoint(List<RepResult> results) {
     lock.lock();
     try {
@@ -89,8 +125,13 @@ public final class ResultsWriter {
         return;
       }
       written = List.copyOf(results);
-      writeData(written, results.isEmpty() ? null : results.get(results.size() - 1));
-      writeMetadata(written, RUNNING, "");
+      appendData(written);
+      long now = System.nanoTime();
+      if (!folder.published() || now - metadataWrittenAt >= METADATA_INTERVAL_NS) {
+        writeMetadata(written, RUNNING, "");
+        metadataWrittenAt = now;
+      }
+      folder.publish();
     } finally {
       lock.unlock();
     }
@@ -115,19 +156,47 @@ public final class ResultsWriter {
       status = finalStatus;
       reason = why;
       failureReport = report;
-      if (!written.isEmpty()) {
-        writeData(written, null);
-        Csv.Table table = Csv.read(dir.resolve(ResultsDir.RESULTS));
-        writeAnalysis(dir, table);
-      }
-      writeMetadata(written, finalStatus, why);
-      if (!written.isEmpty()) {
-        PercentileSpectrum.write(dir);
-        figures = List.copyOf(ChartBook.draw(dir, chartTypes));
+      try {
+        figures = writeEnd(chartTypes);
+      } catch (RuntimeException e) {
+        writeFailure(e);
       }
       closed = true;
     } finally {
-      lock.unlock();
+      try {
+        folder.finish(!written.isEmpty());
+      } finally {
+        lock.unlock();
+      }
+    }
+  }
+
+  /**
+   * The end of a run: the data not yet appended, the analysis, percentiles.csv, the charts and the
+   * report (drawn from the final metadata before it is on disk), then metadata.json.
+   */
+  private List<ChartBook.Figure> writeEnd(List<String> types) {
+    List<ChartBook.Figure> drawn = List.of();
+    if (!written.isEmpty()) {
+      appendData(written);
+      Path dir = folder.dir();
+      writeAnalysis(dir, Csv.read(dir.resolve(ResultsDir.RESULTS)));
+      PercentileSpectrum.write(dir);
+      drawn = List.copyOf(ChartBook.draw(dir, types, metadata(written, status, reason)));
+    }
+    writeMetadata(written, status, reason);
+    return drawn;
+  }
+
+  /** A write at the end failed: the run is {@code failed} with the reason, recorded if the disk lets us. */
+  private void writeFailure(RuntimeException e) {
+    status = FAILED;
+    String first = e.getMessage() == null ? e.getClass().getName() : e.getMessage().lines().findFirst().orElse("");
+    reason = (reason.isEmpty() ? "" : reason + "; then ") + "could not write the results: " + first;
+    try {
+      writeMetadata(written, FAILED, reason);
+    } catch (RuntimeException again) {
+      reason += " (metadata.json could not be updated either)";
     }
   }
 
@@ -141,16 +210,17 @@ public final class ResultsWriter {
       closed = true;
       status = finalStatus;
       reason = why;
-      if (!written.isEmpty()) {
-        writeAnalysis(dir, Csv.read(dir.resolve(ResultsDir.RESULTS)));
-      }
-      writeMetadata(written, finalStatus, why);
-      if (!written.isEmpty()) {
-        PercentileSpectrum.write(dir);
-        ChartBook.draw(dir, List.of()); // report.md only: the JVM is exiting, charts can be drawn later
+      try {
+        writeEnd(List.of()); // report.md only: the JVM is exiting, charts can be drawn later
+      } catch (RuntimeException e) {
+        writeFailure(e);
       }
     } finally {
-      lock.unlock();
+      try {
+        folder.finish(!written.isEmpty());
+      } finally {
+        lock.unlock();
+      }
     }
   }
 
@@ -219,52 +289,57 @@ public final class ResultsWriter {
     out.add(row);
   }
 
-  /** Writes results.csv and the .hlog files (only those of {@code latest}'s point and mechanism, unless it is null). */
-  private void writeData(List<RepResult> results, RepResult latest) {
+  /**
+   * Appends the rows of the repetitions after the first {@code appended} to results.csv (creating it
+   * with its header) and their histograms to the .hlog files (creating each with its header). The
+   * bytes are those of writing the whole files at once.
+   */
+  private void appendData(List<RepResult> results) {
+    if (appended >= results.size()) {
+      return;
+    }
+    Path dir = folder.dir();
+    List<RepResult> fresh = results.subList(appended, results.size());
     List<List<String>> rows = new ArrayList<>();
-    for (RepResult r : results) {
+    for (RepResult r : fresh) {
       rows.addAll(rows(r));
     }
-    AtomicFiles.writeString(dir.resolve(ResultsDir.RESULTS), Csv.format(header(), rows));
-    Map<String, List<RepResult>> byFile = new TreeMap<>();
-    for (RepResult r : results) {
-      if (latest != null && (!r.point().equals(latest.point()) || !r.mechanism().equals(latest.mechanism()))) {
-        continue;
-      }
-      for (String metric : r.latencies().keySet()) {
-        byFile.computeIfAbsent(hlogName(r.point(), r.mechanism(), metric), k -> new ArrayList<>()).add(r);
+    String csv = Csv.format(header(), rows);
+    append(dir.resolve(ResultsDir.RESULTS), appended == 0 ? csv : csv.substring(csv.indexOf('\n') + 1));
+    for (RepResult r : fresh) {
+      for (String metric : new java.util.TreeSet<>(r.latencies().keySet())) {
+        String file = hlogName(r.point(), r.mechanism(), metric);
+        ByteArrayOutputStream buf = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(buf, false, StandardCharsets.UTF_8);
+        HistogramLogWriter w = new HistogramLogWriter(out);
+        Double t = hlogTime.get(file);
+        if (t == null) {
+          t = 0.0;
+          w.outputComment("IPC Testbed: workload " + plan.workload().name() + ", mechanism " + r.mechanism()
+              + ", metric " + metric + " (ns), " + r.point().engine() + " engine, " + r.point().cpus()
+              + " CPUs" + (r.point().label().isEmpty() ? "" : ", " + r.point().label())
+              + "; one interval per repetition, tagged rep<N>");
+          w.outputLogFormatVersion();
+          w.outputLegend();
+        }
+        Histogram h = r.latencies().get(metric).copy();
+        h.setTag("rep" + r.rep());
+        double len = r.elapsedNs() / 1e9;
+        w.outputIntervalHistogram(t, t + len, h, 1.0);
+        hlogTime.put(file, t + len);
+        out.flush();
+        append(dir.resolve(file), buf.toString(StandardCharsets.UTF_8));
       }
     }
-    byFile.forEach((file, reps) -> {
-      String metric = metricOf(file, reps.get(0));
-      AtomicFiles.write(dir.resolve(file), out -> {
-        HistogramLogWriter w = new HistogramLogWriter(out);
-        w.outputComment("IPC Testbed: workload " + plan.workload().name() + ", mechanism " + reps.get(0).mechanism()
-            + ", metric " + metric + " (ns), " + reps.get(0).point().engine() + " engine, " + reps.get(0).point().cpus()
-            + " CPUs" + (reps.get(0).point().label().isEmpty() ? "" : ", " + reps.get(0).point().label())
-            + "; one interval per repetition, tagged rep<N>");
-        w.outputLogFormatVersion();
-        w.outputLegend();
-        double t = 0;
-        for (RepResult r : reps) {
-          Histogram h = r.latencies().get(metric).copy();
-          h.setTag("rep" + r.rep());
-          double len = r.elapsedNs() / 1e9;
-          w.outputIntervalHistogram(t, t + len, h, 1.0);
-          t += len;
-        }
-        out.flush();
-      });
-    });
+    appended = results.size();
   }
 
-  private static String metricOf(String file, RepResult r) {
-    for (String m : r.latencies().keySet()) {
-      if (file.equals(hlogName(r.point(), r.mechanism(), m))) {
-        return m;
-      }
+  private static void append(Path file, String text) {
+    try {
+      Files.writeString(file, text, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not write " + file + ": " + e.getMessage(), e);
     }
-    throw new IllegalStateException(file);
   }
 
   /** {@code latency-METRIC-MECHANISM[-POINT].hlog}. */
@@ -275,6 +350,10 @@ public final class ResultsWriter {
   // ------------------------------------------------------------------ metadata.json
 
   private void writeMetadata(List<RepResult> results, String st, String why) {
+    AtomicFiles.writeString(folder.dir().resolve(ResultsDir.METADATA), Json.write(metadata(results, st, why)));
+  }
+
+  private Map<String, Object> metadata(List<RepResult> results, String st, String why) {
     var spec = plan.spec();
     Map<String, Object> m = new LinkedHashMap<>();
     m.put("schema", ResultsDir.SCHEMA);
@@ -380,7 +459,7 @@ public final class ResultsWriter {
     units.put("throughput", "operations per second of the measured window (measured_elapsed: warm-up excluded)");
     units.put("cpu_time", "ns charged by the ledger during the measured window, per process name (processes of one name summed) and category");
     m.put("units", units);
-    AtomicFiles.writeString(dir.resolve(ResultsDir.METADATA), Json.write(m));
+    return m;
   }
 
 }

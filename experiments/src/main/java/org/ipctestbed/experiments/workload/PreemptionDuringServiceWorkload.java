@@ -43,10 +43,7 @@ public final class PreemptionDuringServiceWorkload implements Workload {
         StandardParams.ops(200, "calls"),
         StandardParams.warmup(10, "calls"),
         StandardParams.workNs("service-ns", 3_000_000, "server work per call (longer than the quantum)"),
-        new Param(
-            "quantum-ns",
-            "1000000",
-            "quantum of every process, ns, " + Process.MIN_QUANTUM_NS + ".." + Process.MAX_QUANTUM_NS));
+        StandardParams.quantum());
   }
 
   @Override
@@ -54,18 +51,12 @@ public final class PreemptionDuringServiceWorkload implements Workload {
     long ops = StandardParams.ops(params);
     long warmup = StandardParams.warmup(params);
     long serviceNs = StandardParams.workNs(params, "service-ns");
-    long quantumNs = params.longValue("quantum-ns", Process.MIN_QUANTUM_NS, Process.MAX_QUANTUM_NS);
+    long quantumNs = StandardParams.quantumNs(params);
     int cls = Process.DEFAULT_PRIORITY_CLASS;
     Process server = machine.newProcess("server", cls, 1024, quantumNs);
     Service service = ipc.export(server, ServiceSpec.on("slow", 0), RequestedWork.INSTANCE);
 
-    Process competitor = machine.newProcess("competitor", cls, 1024, quantumNs);
-    long chunk = Math.max(1_000, quantumNs / 10);
-    competitor.spawnDaemon("competitor", 0, self -> {
-      while (true) {
-        self.work(chunk);
-      }
-    });
+    StandardParams.competitor(machine, quantumNs);
 
     Process client = machine.newProcess("client-0", cls, 1024, quantumNs);
     IpcMessage request = new IpcMessage(0).op(1).word(RequestedWork.WORK_WORD, serviceNs);

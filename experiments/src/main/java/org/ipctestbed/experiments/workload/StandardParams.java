@@ -34,6 +34,34 @@ final class StandardParams {
     return TimeDistribution.parse("parameter '" + name + "'", p.text(name), MAX_WORK_NS);
   }
 
+  static Param quantum() {
+    return new Param(
+        "quantum-ns",
+        "1000000",
+        "quantum of every process, ns, " + org.ipctestbed.substrate.Process.MIN_QUANTUM_NS + ".."
+            + org.ipctestbed.substrate.Process.MAX_QUANTUM_NS);
+  }
+
+  static long quantumNs(WorkloadParams p) {
+    return p.longValue(
+        "quantum-ns", org.ipctestbed.substrate.Process.MIN_QUANTUM_NS, org.ipctestbed.substrate.Process.MAX_QUANTUM_NS);
+  }
+
+  /**
+   * A CPU-bound daemon process {@code competitor} on CPU 0 of the default class: it never blocks, so
+   * every quantum expiry finds a competitor for the CPU.
+   */
+  static void competitor(org.ipctestbed.substrate.Machine machine, long quantumNs) {
+    org.ipctestbed.substrate.Process competitor =
+        machine.newProcess("competitor", org.ipctestbed.substrate.Process.DEFAULT_PRIORITY_CLASS, 1024, quantumNs);
+    long chunk = Math.max(1_000, quantumNs / 10);
+    competitor.spawnDaemon("competitor", 0, self -> {
+      while (true) {
+        self.work(chunk);
+      }
+    });
+  }
+
   static long ops(WorkloadParams p) {
     return p.longValue("ops", 1, MAX_OPS);
   }

@@ -3,6 +3,7 @@ package org.ipctestbed.experiments.workload;
 import java.util.List;
 import org.ipctestbed.ipc.IpcSystem;
 import org.ipctestbed.substrate.Machine;
+import org.ipctestbed.substrate.MachineConfig;
 
 /**
  * A named, parameterised workload, written once against the IPC SPI and run by the harness against
@@ -38,5 +39,15 @@ public interface Workload {
    */
   default List<PublishedFigure> published() {
     return List.of();
+  }
+
+  /**
+   * Adjusts the machine a run of this workload gets, from its parameters (say the soft-preemption
+   * warning deadline); the harness calls it before the machine is made. The default changes nothing.
+   *
+   * @throws IllegalArgumentException when a parameter value is invalid
+   */
+  default MachineConfig.Builder machine(MachineConfig.Builder machine, WorkloadParams params) {
+    return machine;
   }
 }

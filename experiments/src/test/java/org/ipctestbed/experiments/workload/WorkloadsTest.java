@@ -57,6 +57,7 @@ class WorkloadsTest {
       {"nested-calls", 20L, new String[] {"depth", "16", "ops", "20", "warmup", "2"}},
       {"fairness", 60L, new String[] {"ops", "20"}},
       {"preemption-during-service", 5L, new String[] {"ops", "5", "warmup", "1"}},
+      {"preemption-soft-hard", 5L, new String[] {"ops", "5", "warmup", "1", "gap-ns", "200000"}},
       {"open-loop", 40L, new String[] {"ops", "40", "warmup", "4", "rate", "100000", "clients", "4"}},
     };
     return Stream.of("sim", "real")
@@ -152,6 +153,8 @@ class WorkloadsTest {
         Arguments.of("fairness", "heavy-work-ns", "1e3"),
         Arguments.of("preemption-during-service", "quantum-ns", "10"),
         Arguments.of("preemption-during-service", "service-ns", "-1"),
+        Arguments.of("preemption-soft-hard", "warning-ns", "0"),
+        Arguments.of("preemption-soft-hard", "section-ns", "-1"),
         Arguments.of("null-rpc", "no-such-param", "1"));
   }
 
@@ -188,6 +191,7 @@ class WorkloadsTest {
     expected.put("open-loop", List.of("rate", "ops", "warmup", "placement", "clients", "work-ns"));
     expected.put("payload-sweep", List.of("ops", "warmup", "bytes", "placement"));
     expected.put("preemption-during-service", List.of("ops", "warmup", "service-ns", "quantum-ns"));
+    expected.put("preemption-soft-hard", List.of("ops", "warmup", "section-ns", "gap-ns", "quantum-ns", "warning-ns"));
     expected.put("file-server-read", List.of("ops", "warmup", "bytes", "file-work-ns"));
     expected.put("syscall-msg", List.of("ops", "warmup", "bytes", "device-ops", "device-ns"));
     Map<String, List<String>> actual = new LinkedHashMap<>();
