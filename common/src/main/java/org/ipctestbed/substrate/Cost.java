@@ -54,6 +54,8 @@ public enum Cost {
    * acknowledgement and return (a device's completion, a timer, an IPI).
    */
   INTERRUPT,
+  /** Running one request taken from an IPI FIFO on its target CPU: the dequeue and the call. */
+  IPI_REQUEST,
   /**
    * Time a CPU waits for a cache line in flight to another CPU or a lock another CPU holds (see
    * {@link SharedLine}, {@link ContendedLock}). Not a model figure: it emerges from the simulation, and the

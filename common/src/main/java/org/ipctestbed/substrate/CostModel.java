@@ -135,6 +135,7 @@ public final class CostModel {
     m.put(Cost.MSG_CACHE, CostDistribution.exponential(5, 0.2, E + "a per-CPU free-list pop and push in a critical section"));
     m.put(Cost.SYSCALL_VALIDATE, CostDistribution.exponential(5, 0.2, E + "a few compares on command, flags and sizes"));
     m.put(Cost.INTERRUPT, CostDistribution.exponential(300, 0.3, E + "interrupt entry, handler dispatch, EOI and return on a current core"));
+    m.put(Cost.IPI_REQUEST, CostDistribution.exponential(20, 0.2, E + "a ring read and an indirect call, ~60 cycles"));
     // K42's two levels (UserLevelScheduler); no published figure was retrieved (research/k42.md 5).
     m.put(Cost.USER_THREAD_SWITCH, CostDistribution.exponential(20, 0.2,
         E + "K42 user-level thread switch: callee-saved registers and a ready-queue pop in user mode, no trap; about a fifth of a kernel switch plus decision"));
@@ -169,6 +170,7 @@ public final class CostModel {
     m.put(Cost.ATOMIC, CostDistribution.exponential(20, 0.2, E + "no bus lock on a uniprocessor, ~12 cycles"));
     m.put(Cost.SOFT_INTERRUPT, CostDistribution.exponential(100, 0.2, E + "an AST-like flag set and tested"));
     m.put(Cost.INTERRUPT, CostDistribution.exponential(1_500, 0.3, E + "8259 PIC acknowledge, the interrupt frame and iret"));
+    m.put(Cost.IPI_REQUEST, CostDistribution.exponential(60, 0.2, E + "a ring read and an indirect call, ~36 cycles"));
     m.put(Cost.IPI_SEND, CostDistribution.constant(1_000, E + "placeholder for simulated multi-CPU runs: the C3 had no second CPU"));
     m.put(Cost.IPI_LATENCY, CostDistribution.constant(3_000, E + "placeholder for simulated multi-CPU runs: the C3 had no second CPU"));
     m.put(Cost.CACHE_LINE_TRANSFER, CostDistribution.constant(150, E + "placeholder for simulated multi-CPU runs: the C3 had no second CPU"));
@@ -196,6 +198,7 @@ public final class CostModel {
     m.put(Cost.ATOMIC, CostDistribution.exponential(80, 0.2, E + "a lock cmpxchg on a shared front-side bus, ~100 cycles"));
     m.put(Cost.SOFT_INTERRUPT, CostDistribution.exponential(50, 0.2, E + "an AST-like flag set and tested"));
     m.put(Cost.INTERRUPT, CostDistribution.exponential(1_000, 0.3, E + "IO-APIC delivery, the interrupt frame and iret"));
+    m.put(Cost.IPI_REQUEST, CostDistribution.exponential(30, 0.2, E + "a ring read and an indirect call, ~36 cycles"));
     m.put(Cost.IPI_SEND, CostDistribution.exponential(500, 0.2, E + "local APIC ICR write and the IPI queue write"));
     m.put(Cost.IPI_LATENCY, CostDistribution.lognormal(2_000, 0.3, 0.6, E + "delivery over the APIC bus and interrupt entry on the target"));
     m.put(Cost.CACHE_LINE_TRANSFER, CostDistribution.exponential(150, 0.25, E + "a cache line moved through the shared front-side bus"));

@@ -124,9 +124,11 @@ public final class Cpu {
   }
 
   /**
-   * Posts {@code request} to this CPU's IPI inbox; it runs on this CPU at its next interrupt point.
-   * Callable from any fiber, IPI handler or thread. Does not charge: a fiber that wants the sender's
-   * cost modelled charges {@link Cost#IPI_SEND} itself.
+   * Posts {@code request} to this CPU; it runs on this CPU at its next interrupt point. From another
+   * CPU it goes through the bounded (source, target) IPI FIFO ({@link IpiQueues}, research/lwkt.md
+   * section 7). Callable from any fiber, IPI handler or thread. Does not charge: a fiber that wants
+   * the sender's cost modelled calls {@link Fiber#chargeIpiSend} first, which also waits while the
+   * FIFO is more than half full.
    */
   public void post(IpiRequest request) {
     engine.post(this, request);
@@ -155,7 +157,10 @@ public final class Cpu {
     }
   }
 
-  /** Carries out an IPI request now, or defers it while the current fiber is in a critical section. */
+  /**
+   * Carries out a callout or an external post now, or defers it while the current fiber is in a
+   * critical section (requests from other CPUs wait in their IPI FIFOs instead: {@link IpiQueues}).
+   */
   void deliverIpi(IpiRequest request) {
     if (current != null && current.critDepth > 0) {
       deferred.addLast(request);
@@ -164,11 +169,30 @@ public final class Cpu {
     }
   }
 
-  void runDeferredIpis() {
+  /**
+   * At the end of a critical section: runs the requests it held back, those waiting in the IPI
+   * FIFOs to this CPU and the deferred callouts and external posts. Returns how many came from the
+   * FIFOs (the caller charges them).
+   */
+  int runDeferredIpis() {
+    int n = 0;
+    if (ipiPending) {
+      ipiPending = false;
+      n = machine.ipiQueues().drainAll(this);
+    }
     IpiRequest r;
     while ((r = deferred.pollFirst()) != null) {
       r.deliver(this);
     }
+    return n;
+  }
+
+  /** Whether the current fiber's critical section held back an IPI interrupt (the FIFOs keep the requests). */
+  boolean ipiPending;
+
+  /** Whether IPI requests must wait: the current fiber is in a critical section. */
+  boolean inCriticalSection() {
+    return current != null && current.critDepth > 0;
   }
 
   /** Wakes {@code f}, a fiber of this CPU; called on this CPU. */

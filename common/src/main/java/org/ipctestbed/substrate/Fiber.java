@@ -312,11 +312,30 @@ public final class Fiber {
   /**
    * Charges {@link Cost#IPI_SEND} for an IPI to CPU {@code target} and writes that CPU's IPI queue
    * tail ({@link Machine#ipiQueueLine}): senders on several CPUs contend for it (research/lwkt.md,
-   * IPI FIFOs; issue 12). Returns at a safe point.
+   * IPI FIFOs; issue 12). If the FIFO to {@code target} is more than half full, processes this CPU's
+   * own incoming IPIs and waits until it is not ({@link IpiQueues}, research/lwkt.md section 7).
+   * Call it before posting, holding no spin lock. Returns at a safe point.
    */
   public void chargeIpiSend(int target) {
     charge(Cost.IPI_SEND);
     machine.ipiQueueLine(target).write(this);
+    machine.ipiQueues().awaitRoom(this, target);
+  }
+
+  /** How long one wait for room in an IPI FIFO spins in the simulated engine before looking again. */
+  static final long IPI_STALL_SPIN_NS = 50;
+
+  /**
+   * Waits a little for room in an IPI FIFO ({@link IpiQueues#awaitRoom}): the simulated engine spins
+   * {@value #IPI_STALL_SPIN_NS} ns tallied as {@link Cost#CONTENTION_WAIT}; the real one spins once.
+   */
+  void stallForIpiQueue() {
+    if (!simulated) {
+      Thread.onSpinWait();
+      return;
+    }
+    cpu.tallyCost(Cost.CONTENTION_WAIT, 1, IPI_STALL_SPIN_NS);
+    machine.engine().work(this, IPI_STALL_SPIN_NS, Category.MECHANISM);
   }
 
   /**
@@ -561,7 +580,10 @@ public final class Fiber {
       throw new IllegalStateException("critExit without critEnter on fiber '" + name + "'");
     }
     if (--critDepth == 0) {
-      cpu.runDeferredIpis();
+      int n = cpu.runDeferredIpis();
+      if (n > 0) {
+        charge(Cost.IPI_REQUEST, n); // the requests the section held back in the IPI FIFOs ran now
+      }
       safePoint();
     }
   }

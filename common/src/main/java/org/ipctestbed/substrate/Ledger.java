@@ -40,6 +40,21 @@ public final class Ledger {
     return machine.cpu(cpu).idleNs;
   }
 
+  /** IPI interrupts raised, one per batch of requests (research/lwkt.md section 7; {@link IpiQueues}). */
+  public long ipiInterruptsSent() {
+    return machine.ipiQueues().interruptsSent();
+  }
+
+  /** IPI requests run by their target CPUs. */
+  public long ipiRequests() {
+    return machine.ipiQueues().requestsRun();
+  }
+
+  /** Times a sender found an IPI FIFO more than half full and waited. */
+  public long ipiSenderStalls() {
+    return machine.ipiQueues().senderStalls();
+  }
+
   /** Idle nanoseconds summed over CPUs. */
   public long idleNs() {
     long s = 0;

@@ -40,6 +40,7 @@ public final class Machine {
   /** The stream every simulated cost draw comes from; touched only by the simulated engine's driver. */
   private final SplittableRandom costRandom;
   private final SharedLine[] ipiQueueLines;
+  private final IpiQueues ipiQueues;
   private long traceEvents;
 
   private Machine(MachineConfig config) {
@@ -47,6 +48,7 @@ public final class Machine {
     this.engine = config.engine() == EngineKind.SIM ? new SimEngine(this) : new RealEngine(this);
     this.cpus = new Cpu[config.cpus()];
     this.costRandom = random(COST_STREAM);
+    this.ipiQueues = new IpiQueues(this, cpus.length, config.ipiQueueCapacity(), config.engine() != EngineKind.SIM);
     this.ipiQueueLines = new SharedLine[cpus.length];
     for (int i = 0; i < cpus.length; i++) {
       ipiQueueLines[i] = new SharedLine("IPI queue of CPU " + i);
@@ -230,6 +232,10 @@ public final class Machine {
    * IPI writes ({@link Fiber#chargeIpiSend}). One line per target CPU: the substrate's inbox is one
    * multi-producer queue per CPU (DESIGN.md, "Cpu").
    */
+  IpiQueues ipiQueues() {
+    return ipiQueues;
+  }
+
   public SharedLine ipiQueueLine(int cpu) {
     return ipiQueueLines[cpu];
   }

@@ -24,7 +24,8 @@ import org.ipctestbed.substrate.sched.SchedulerPolicy;
  * @param preemptGraceNs soft-preemption deadline: how long a fiber has to reach a safe point
  *     (K42's warning quantum, research/k42.md 4.4)
  * @param workSliceNs real engine: the longest stretch of {@code work} between two interrupt points
- * @param ipiQueueCapacity real engine: capacity of each CPU's IPI inbox (a power of two)
+ * @param ipiQueueCapacity capacity of each (source CPU, target CPU) IPI FIFO, both engines (a power of
+ *     two; 16 by default, as DragonFly's in 2004: {@link IpiQueues})
  * @param watchdogNs real engine: how long all CPUs may sit idle with unfinished fibers before the
  *     run is reported as deadlocked
  * @param timeLimitNs the longest a run may last (virtual ns in the simulated engine, wall ns in the
@@ -140,7 +141,7 @@ public record MachineConfig(
     private long defaultQuantumNs = 10_000_000;
     private long preemptGraceNs = 100_000;
     private long workSliceNs = 10_000;
-    private int ipiQueueCapacity = 4096;
+    private int ipiQueueCapacity = 16;
     private long watchdogNs = 2_000_000_000L;
     private Long timeLimitNs;
 

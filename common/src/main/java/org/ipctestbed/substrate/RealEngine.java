@@ -8,10 +8,12 @@ import org.jctools.queues.MpscArrayQueue;
  * The real engine: one carrier platform thread per virtual CPU, running in parallel on the host;
  * time is {@link System#nanoTime()} (DESIGN.md, "Two engines, one code path").
  *
- * <p>IPIs travel through a bounded lock-free MPSC inbox per CPU (JCTools {@link MpscArrayQueue}). As
- * in DragonFly's {@code lwkt_send_ipiq} (research/lwkt.md 4), a sender that finds the inbox full
- * processes its own incoming IPIs while it spins, so that two CPUs sending to each other cannot
- * deadlock. A carrier takes its IPIs, expired sleep timers and quantum expiry at every interrupt
+ * <p>IPIs between CPUs travel through the bounded single-producer FIFOs of {@link IpiQueues}, one
+ * per (source, target) pair, made when the machine is made; as in DragonFly's {@code
+ * lwkt_send_ipiq} (research/lwkt.md 4 and 7), a sender that finds a FIFO full processes its own
+ * incoming IPIs while it spins, so that two CPUs sending to each other cannot deadlock. Posts from
+ * outside the machine and to the own CPU use a lock-free MPSC inbox per CPU (JCTools {@link
+ * MpscArrayQueue}). A carrier takes its IPIs, expired sleep timers and quantum expiry at every interrupt
  * point: between fibers, and between two slices of the running fiber's {@code work}. An idle carrier
  * follows the configured {@link IdlePolicy}; a sender unparks a parked carrier.
  *
@@ -59,6 +61,9 @@ final class RealEngine extends Engine {
     }
   }
 
+  /** Capacity of each CPU's inbox for posts from outside the machine and to itself. */
+  static final int EXTERNAL_INBOX_CAPACITY = 4096;
+
   private volatile boolean stop;
   private volatile Thread waiter;
   private long t0;
@@ -73,7 +78,7 @@ final class RealEngine extends Engine {
 
   void prepare() {
     for (int i = 0; i < machine.cpuCount(); i++) {
-      machine.cpu(i).engineState = new RealCpu(machine.config().ipiQueueCapacity());
+      machine.cpu(i).engineState = new RealCpu(EXTERNAL_INBOX_CAPACITY);
     }
   }
 
@@ -132,6 +137,7 @@ final class RealEngine extends Engine {
     while ((req = r.inbox.relaxedPoll()) != null) {
       cpu.deliverIpi(req);
     }
+    takeIpiFifos(cpu);
     SleepEntry s;
     while ((s = r.sleepers.peek()) != null && s.at <= now) {
       r.sleepers.poll();
@@ -161,17 +167,69 @@ final class RealEngine extends Engine {
     r.sleeping = r.sleepers.size();
   }
 
+  /**
+   * Drains the IPI FIFOs to {@code cpu} unless a critical section holds them back (then they stay in
+   * the FIFOs until it ends); tallies one {@link Cost#INTERRUPT} per FIFO that had raised one and
+   * {@link Cost#IPI_REQUEST} per request.
+   */
+  private void takeIpiFifos(Cpu cpu) {
+    IpiQueues queues = machine.ipiQueues();
+    if (!queues.hasIncoming(cpu.index())) {
+      return;
+    }
+    if (cpu.inCriticalSection()) {
+      cpu.ipiPending = true;
+      return;
+    }
+    int n = queues.drainAll(cpu);
+    if (n > 0) {
+      cpu.tallyCost(Cost.INTERRUPT, 1, 0);
+      cpu.tallyCost(Cost.IPI_REQUEST, n, 0);
+    }
+  }
+
+  /** Processes this CPU's own incoming IPIs while it waits to post (so two senders cannot deadlock). */
+  private void takeOwn(Cpu me) {
+    RealCpu mine = rc(me);
+    IpiRequest own;
+    while ((own = mine.inbox.relaxedPoll()) != null) {
+      me.deliverIpi(own);
+    }
+    int n = machine.ipiQueues().drainAll(me);
+    if (n > 0) {
+      me.tallyCost(Cost.IPI_REQUEST, n, 0);
+    }
+  }
+
+  /**
+   * A post from another CPU goes into the (source, target) FIFO; when it is full the sender
+   * processes its own incoming IPIs and spins (lwkt_send_ipiq). The target's carrier is woken only
+   * when the FIFO's interrupt flag was clear (one wake per batch). Posts from outside the machine and
+   * to the own CPU use the CPU's inbox.
+   */
   @Override
   void post(Cpu target, IpiRequest request) {
+    Cpu me = Cpu.current();
+    if (me != null && me != target && me.machine() == machine) {
+      IpiQueues queues = machine.ipiQueues();
+      IpiQueues.Fifo q = queues.fifo(me.index(), target.index());
+      while (!q.offer(request)) {
+        takeOwn(me);
+        Thread.onSpinWait();
+      }
+      if (q.raise()) {
+        queues.interruptSent(me.index());
+        RealCpu r = rc(target);
+        if (r.parked) {
+          LockSupport.unpark(r.thread);
+        }
+      }
+      return;
+    }
     RealCpu r = rc(target);
     while (!r.inbox.offer(request)) {
-      Cpu me = Cpu.current();
-      if (me != null) {
-        RealCpu mine = rc(me);
-        IpiRequest own;
-        while ((own = mine.inbox.relaxedPoll()) != null) {
-          me.deliverIpi(own);
-        }
+      if (me != null && me.machine() == machine) {
+        takeOwn(me);
       }
       Thread.onSpinWait();
     }
@@ -267,7 +325,7 @@ final class RealEngine extends Engine {
         Cpu c = machine.cpu(i);
         RealCpu r = rc(c);
         progress += c.dispatches;
-        quiet &= r.idle && r.inbox.isEmpty() && r.sleeping == 0;
+        quiet &= r.idle && r.inbox.isEmpty() && r.sleeping == 0 && !machine.ipiQueues().hasIncoming(i);
       }
       if (progress != lastProgress || !quiet) {
         lastProgress = progress;
@@ -337,7 +395,8 @@ final class RealEngine extends Engine {
         policy == IdlePolicy.SPIN ? Long.MAX_VALUE
             : policy == IdlePolicy.SPIN_THEN_PARK ? System.nanoTime() + machine.config().idleSpinNs()
             : 0;
-    while (!stop && r.inbox.isEmpty() && cpu.runQueue.isEmpty()) {
+    IpiQueues queues = machine.ipiQueues();
+    while (!stop && r.inbox.isEmpty() && cpu.runQueue.isEmpty() && !queues.hasIncoming(cpu.index())) {
       long now = System.nanoTime();
       SleepEntry next = r.sleepers.peek();
       if (next != null && next.at <= now) {
@@ -348,7 +407,7 @@ final class RealEngine extends Engine {
         continue;
       }
       r.parked = true;
-      if (r.inbox.isEmpty() && !stop) {
+      if (r.inbox.isEmpty() && !queues.hasIncoming(cpu.index()) && !stop) {
         long wait = next == null ? 1_000_000L : Math.min(1_000_000L, next.at - now);
         LockSupport.parkNanos(wait);
       }

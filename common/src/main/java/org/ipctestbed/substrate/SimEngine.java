@@ -11,8 +11,10 @@ import java.util.PriorityQueue;
  * {@link Cost#THREAD_SWITCH} after a scheduler decision); working (its fiber is inside {@code work}
  * or {@code charge} until a known virtual time); or running fiber code, which takes no virtual time.
  * Events are ordered by (time, sequence number), the sequence number being the order in which they
- * were scheduled, so that the same configuration replays bit for bit. IPIs are events at {@code now
- * + IPI_LATENCY} on the target CPU; they interrupt a working fiber at that exact instant (unless it
+ * were scheduled, so that the same configuration replays bit for bit. IPIs between CPUs wait in the
+ * (source, target) FIFOs of {@link IpiQueues}; the interrupt that makes the target drain one is an
+ * event at {@code now + IPI_LATENCY}, raised once per batch, and its handling stretches the target's
+ * work by {@code INTERRUPT} plus {@code IPI_REQUEST} per request; they interrupt a working fiber at that exact instant (unless it
  * is in a critical section), and a hard preemption stops it at its exact deadline, keeping the rest
  * of its work for later.
  *
@@ -32,6 +34,12 @@ final class SimEngine extends Engine {
   private static final int PREEMPT = 5;
   private static final int SLEEP = 6;
   private static final int NOISE = 7;
+  /** The hardware interrupt of an IPI FIFO arriving at its target (obj: the FIFO). */
+  private static final int IPI_INTERRUPT = 8;
+  /** An idle CPU has taken an IPI interrupt: run the FIFO's requests now (obj: the FIFO). */
+  private static final int IPI_DRAIN = 9;
+  /** The interrupt that stretched a fiber's work is over: its time was mechanism time, the rest is the work's. */
+  private static final int INTERRUPT_END = 10;
 
   private static final int IDLE = 0;
   private static final int DISPATCHING = 1;
@@ -70,6 +78,9 @@ final class SimEngine extends Engine {
     boolean kickPending;
     long quantumEventAt = -1;
     long quantumEventGen;
+    /** When the interrupt time stretching the current work ends. */
+    long interruptEnd;
+    long interruptGen;
     long dispatchEnd;
     /** Per noise source: whether an event is pending for this CPU, and the periodic phase. */
     final boolean[] noiseArmed;
@@ -157,11 +168,96 @@ final class SimEngine extends Engine {
     schedule(at, IPI, cpu, request, 0);
   }
 
+  /**
+   * A post from another CPU goes into the (source, target) FIFO ({@link IpiQueues}) and raises the
+   * target's interrupt, {@code IPI_LATENCY} later, only when none is pending for that FIFO; a post
+   * to the own CPU runs at once (as an event now), one from outside the machine after the latency.
+   */
   @Override
   void post(Cpu target, IpiRequest request) {
     Cpu from = Cpu.current();
-    long latency = from == target ? 0 : machine.drawCost(Cost.IPI_LATENCY, 1);
-    schedule(now + latency, IPI, target, request, 0);
+    if (from == target) {
+      schedule(now, IPI, target, request, 0);
+      return;
+    }
+    long latency = machine.drawCost(Cost.IPI_LATENCY, 1);
+    if (from == null) {
+      schedule(now + latency, IPI, target, request, 0);
+      return;
+    }
+    IpiQueues queues = machine.ipiQueues();
+    IpiQueues.Fifo q = queues.fifo(from.index(), target.index());
+    if (!q.offer(request)) {
+      // Full, and the sender could not wait (interrupt level, or a wake under a lock): sent apart.
+      queues.overflow(from.index());
+      schedule(now + latency, IPI, target, request, 0);
+      return;
+    }
+    if (q.raise()) {
+      queues.interruptSent(from.index());
+      schedule(now + latency, IPI_INTERRUPT, target, q, 0);
+    }
+  }
+
+  /**
+   * The target takes an IPI interrupt ({@link Cost#INTERRUPT}) and runs the FIFO's requests ({@link
+   * Cost#IPI_REQUEST} each), stretching what it was doing by that time. In a critical section the
+   * requests stay in the FIFO until it ends; an idle CPU runs them once the interrupt is taken (its
+   * time is idle time in the ledger, tallied under the two names).
+   */
+  private void ipiInterrupt(Cpu cpu, SimCpu s, IpiQueues.Fifo q) {
+    long c = machine.drawCost(Cost.INTERRUPT, 1);
+    cpu.tallyCost(Cost.INTERRUPT, 1, c);
+    if (cpu.inCriticalSection()) {
+      cpu.ipiPending = true;
+      stretch(cpu, s, c);
+      return;
+    }
+    if (s.mode == IDLE) {
+      long r = machine.drawCost(Cost.IPI_REQUEST, q.size());
+      cpu.tallyCost(Cost.IPI_REQUEST, q.size(), r);
+      s.kickPending = true; // no dispatch while the interrupt is taken
+      schedule(now + c + r, IPI_DRAIN, cpu, q, 0);
+      return;
+    }
+    int n = machine.ipiQueues().drain(cpu, q);
+    long r = machine.drawCost(Cost.IPI_REQUEST, n);
+    cpu.tallyCost(Cost.IPI_REQUEST, n, r);
+    interruptWork(cpu, s, c + r);
+  }
+
+  /**
+   * Stretches the work in progress by {@code d} ns of interrupt time, which the ledger charges as
+   * {@link Category#MECHANISM} to the account the CPU holds (DragonFly's tick-based accounting charges
+   * the thread the interrupt lands on), not as the fiber's work.
+   */
+  private void interruptWork(Cpu cpu, SimCpu s, long d) {
+    if (d <= 0) {
+      return;
+    }
+    if (s.mode == WORKING) {
+      cpu.flush(now);
+      cpu.category = Category.MECHANISM;
+      s.interruptEnd = Math.max(s.interruptEnd, now) + d;
+      schedule(s.interruptEnd, INTERRUPT_END, cpu, null, ++s.interruptGen);
+    }
+    stretch(cpu, s, d);
+  }
+
+  /** Makes the work or dispatch in progress on {@code cpu} end {@code d} ns later. */
+  private void stretch(Cpu cpu, SimCpu s, long d) {
+    if (d <= 0) {
+      return;
+    }
+    if (s.mode == WORKING) {
+      s.workEnd += d;
+      s.workGen++;
+      schedule(s.workEnd, WORK_DONE, cpu, null, s.workGen);
+    } else if (s.mode == DISPATCHING) {
+      s.dispatchEnd = Math.max(s.dispatchEnd, now) + d;
+      s.dispatchGen++;
+      schedule(s.dispatchEnd, DISPATCH_DONE, cpu, null, s.dispatchGen);
+    }
   }
 
   @Override
@@ -358,6 +454,27 @@ final class SimEngine extends Engine {
         }
       }
       case NOISE -> noise(cpu, s, (int) e.gen);
+      case IPI_INTERRUPT -> {
+        machine.trace(now, cpu.index(), 7, 0);
+        ipiInterrupt(cpu, s, (IpiQueues.Fifo) e.obj);
+      }
+      case INTERRUPT_END -> {
+        if (e.gen == s.interruptGen && s.mode == WORKING) {
+          cpu.flush(now);
+          cpu.category = cpu.current.workCategory;
+        }
+      }
+      case IPI_DRAIN -> {
+        s.kickPending = false;
+        if (cpu.inCriticalSection()) {
+          cpu.ipiPending = true;
+        } else {
+          machine.ipiQueues().drain(cpu, (IpiQueues.Fifo) e.obj);
+        }
+        if (s.mode == IDLE && cpu.current == null && cpu.runQueue.size() > 0) {
+          kick(cpu);
+        }
+      }
       default -> throw new IllegalStateException("unknown event kind " + e.kind);
     }
   }
@@ -432,15 +549,7 @@ final class SimEngine extends Engine {
     }
     long d = Math.round(noise[i].duration().sample(machine.costRandom()));
     cpu.tallyCost(Cost.NOISE, 1, d);
-    if (s.mode == WORKING) {
-      s.workEnd += d;
-      s.workGen++;
-      schedule(s.workEnd, WORK_DONE, cpu, null, s.workGen);
-    } else if (s.mode == DISPATCHING) {
-      s.dispatchEnd = Math.max(s.dispatchEnd, now) + d;
-      s.dispatchGen++;
-      schedule(s.dispatchEnd, DISPATCH_DONE, cpu, null, s.dispatchGen);
-    }
+    stretch(cpu, s, d);
     armNoise(cpu, s);
   }
 
