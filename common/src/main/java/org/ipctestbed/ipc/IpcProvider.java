@@ -10,7 +10,15 @@ import org.ipctestbed.substrate.Machine;
  * An IPC strategy the harness can run: found by {@link #name()} through {@link ServiceLoader}
  * (DESIGN.md, "The IPC service-provider interface"). To add one, implement this interface, list the
  * class in {@code META-INF/services/org.ipctestbed.ipc.IpcProvider}, and make the conformance suite
- * pass (see the README).
+ * pass (see the README and docs/STRATEGY-GUIDE.md, the author's guide).
+ *
+ * <p>What a strategy is charged for: its own named costs ({@code Fiber.charge}), and, implicitly, every
+ * dispatch through the scheduler that its blocking and waking causes: a {@code block} followed by a
+ * {@code wake}, or a {@code handoff} that does not keep the account, makes the CPU charge a scheduler
+ * decision, a thread switch and, between processes, an address-space switch to the dispatched fiber.
+ * A {@code handoff} that keeps the account and an {@code upcall} charge nothing (charge your switch
+ * yourself), and the simulated engine delivers a cross-CPU {@code wake} an IPI latency later. The
+ * guide's table lists every primitive; {@code PrimitiveChargesProbeTest} measures it.
  */
 public interface IpcProvider {
   /** Short name used on the command line and in results: {@code ppc}, {@code lwkt}, ... */
