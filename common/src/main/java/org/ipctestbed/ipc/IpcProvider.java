@@ -17,7 +17,8 @@ import org.ipctestbed.substrate.Machine;
  * {@code wake}, or a {@code handoff} that does not keep the account, makes the CPU charge a scheduler
  * decision, a thread switch and, between processes, an address-space switch to the dispatched fiber.
  * A {@code handoff} that keeps the account and an {@code upcall} charge nothing (charge your switch
- * yourself), and the simulated engine delivers a cross-CPU {@code wake} an IPI latency later. The
+ * yourself); a cross-CPU {@code wake} costs the target CPU an interrupt and an IPI request, and the
+ * simulated engine delivers it an IPI latency later. The
  * guide's table lists every primitive; {@code PrimitiveChargesProbeTest} measures it.
  */
 public interface IpcProvider {

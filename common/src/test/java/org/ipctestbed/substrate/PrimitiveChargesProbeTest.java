@@ -22,8 +22,9 @@ import org.junit.jupiter.params.provider.ValueSource;
  *   <li>{@code handoff(keepAccount=true)} and {@code upcall}: nothing, and the CPU keeps charging the
  *       caller's account.
  *   <li>{@code handoff(keepAccount=false)}: as a dispatch (decision, switch, address space).
- *   <li>a cross-CPU {@code wake}: no named cost (no {@code IPI_SEND}), but the sim engine delivers it
- *       {@code IPI_LATENCY} later.
+ *   <li>a cross-CPU {@code wake}: nothing for the sender (no {@code IPI_SEND}); the target CPU pays an
+ *       {@code INTERRUPT} and an {@code IPI_REQUEST} (DragonFly's IPI queues), and the sim engine
+ *       delivers it {@code IPI_LATENCY} later.
  *   <li>{@code charge(cost)}: that cost, once, as mechanism time (sim: its figure; real: counted only).
  * </ul>
  */
@@ -203,10 +204,12 @@ class PrimitiveChargesProbeTest {
     m.run();
     Map<Cost, Long> d = delta(seen[0], seen[1]);
     assertEquals(null, d.get(Cost.IPI_SEND), "IPI_SEND is charged only by a mechanism that charges it: " + d);
-    Map<Cost, Long> oneDispatch = new EnumMap<>(Cost.class);
-    oneDispatch.put(Cost.SCHED_DECISION, 1L);
-    oneDispatch.put(Cost.THREAD_SWITCH, 1L); // no address-space switch: CPU 1 only ever ran B
-    assertEquals(oneDispatch, d, "the woken CPU's dispatch, and nothing else");
+    Map<Cost, Long> expected = new EnumMap<>(Cost.class);
+    expected.put(Cost.INTERRUPT, 1L); // the target takes the IPI's interrupt (IpiQueues: one per batch)
+    expected.put(Cost.IPI_REQUEST, 1L); // and runs the request: the wake
+    expected.put(Cost.SCHED_DECISION, 1L);
+    expected.put(Cost.THREAD_SWITCH, 1L); // no address-space switch: CPU 1 only ever ran B
+    assertEquals(expected, d, "the woken CPU's interrupt, request and dispatch, and nothing else");
     if (engine.equals("sim")) {
       long latency = m.costModel().ns(Cost.IPI_LATENCY, 1);
       assertTrue(latency > 0);
