@@ -385,3 +385,55 @@ def lower_bounds(exp):
     """Mechanisms whose description in metadata.json calls them a lower bound (``direct-call``): not OS designs."""
     return [m.get("name") for m in exp.metadata.get("mechanisms", [])
             if "lower bound" in str(m.get("description", "")).lower()]
+
+
+#: Columns that name a measurement rather than a setting of the run.
+MEASUREMENT_COLUMNS = ["mechanism", "metric", "subject", "stat", "unit"]
+
+
+def changed_settings(a, b):
+    """{column: (value in a, value in b)} of the settings that differ as a whole, as ``./testbed compare`` finds them.
+
+    A column that holds one value in ``a`` and another single value in ``b`` (the cost model, the
+    policy, a parameter such as ``placement``) is a changed setting; measurements are matched
+    without it.
+    """
+    out = {}
+    for c in a.results.columns:
+        if c in MEASUREMENT_COLUMNS or c in ("rep", "seed", "value") or c not in b.results.columns:
+            continue
+        va, vb = set(a.results[c].astype(str)), set(b.results[c].astype(str))
+        if len(va) == 1 and len(vb) == 1 and va != vb:
+            out[c] = (next(iter(va)), next(iter(vb)))
+    return out
+
+
+def match_keys(a, b):
+    """The results.csv columns on which the measurements of ``a`` and ``b`` are matched."""
+    dropped = set(changed_settings(a, b))
+    return [c for c in a.results.columns if c not in ("rep", "seed", "value") and c not in dropped]
+
+
+def shared_measurements(a, b):
+    """How many measurements ``a`` and ``b`` have in common once their changed settings are set aside."""
+    if list(a.results.columns) != list(b.results.columns):
+        return 0
+    keys = match_keys(a, b)
+    ka = set(map(tuple, a.results[keys].astype(str).drop_duplicates().to_numpy()))
+    kb = set(map(tuple, b.results[keys].astype(str).drop_duplicates().to_numpy()))
+    return len(ka & kb)
+
+
+def comparable_pair(experiments):
+    """Two experiments of one workload and engine that share measurements, the fewest settings apart, or None."""
+    names = list(experiments)
+    best = None
+    for i, a in enumerate(names):
+        for b in names[i + 1:]:
+            ea, eb = experiments[a], experiments[b]
+            if ea.workload != eb.workload or ea.engines != eb.engines or not shared_measurements(ea, eb):
+                continue
+            rank = len(changed_settings(ea, eb))
+            if best is None or rank < best[0]:
+                best = (rank, a, b)
+    return None if best is None else best[1:]

@@ -227,7 +227,12 @@ public final class Harness {
           Map<String, String> given = new LinkedHashMap<>();
           c.forEach((k, v) -> given.put(k, v.equals("@cpus") ? Integer.toString(cpus) : v));
           WorkloadParams wp = WorkloadParams.of(workload, given);
-          points.add(new Point(engine.toLowerCase(java.util.Locale.ROOT), cpus, wp.asMap(), varying));
+          Point p = new Point(engine.toLowerCase(java.util.Locale.ROOT), cpus, wp.asMap(), varying);
+          // "server-cpus=1,@cpus" at 1 CPU gives the same point twice: run it once (twice would
+          // double its repetitions and overwrite its .hlog file with the second half of them)
+          if (!points.contains(p)) {
+            points.add(p);
+          }
         }
       }
     }
