@@ -146,6 +146,11 @@ public final class ConfiguredProvider implements IpcProvider {
   }
 
   @Override
+  public String nativePolicy() {
+    return inner.nativePolicy();
+  }
+
+  @Override
   public Optional<AccountingModel> accounting() {
     return inner.accounting(options);
   }
