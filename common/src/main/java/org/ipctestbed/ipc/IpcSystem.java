@@ -26,4 +26,21 @@ public interface IpcSystem {
    * @throws IllegalArgumentException if the CPU does not exist
    */
   Connection connect(Process client, int clientCpu, Service service);
+
+  /**
+   * The strategy's own counters after a run (say {@code direct-switches}, {@code queued-calls}),
+   * written into the results as {@code strategy.NAME} counters beside the workload's. Read once, after
+   * the machine has stopped. Names: letters, digits, '.', '_' or '-'. The default: none.
+   */
+  default java.util.Map<String, Long> counters() {
+    return java.util.Map.of();
+  }
+
+  /**
+   * The strategy's notes on a run (how it mapped the workload, what it refused), written with the
+   * workload's notes into metadata.json and report.md. Read once, after the run. The default: none.
+   */
+  default java.util.Map<String, String> notes() {
+    return java.util.Map.of();
+  }
 }

@@ -414,11 +414,11 @@ public final class Cpu {
           f.state = FiberState.RUNNABLE;
           runQueue.enqueue(f);
         }
-        if (t.state == FiberState.RUNNABLE) {
-          runQueue.remove(t);
-        }
         machine.trace(now, index, 5, t.id());
         if (f.handoffKeepAccount) {
+          if (t.state == FiberState.RUNNABLE) {
+            runQueue.remove(t); // it runs now, not when the scheduler gets to it
+          }
           loadedProcess = t.process(); // the mechanism charges its own address-space switch
           FiberState.check(t.state, FiberState.RUNNING);
           t.state = FiberState.RUNNING;

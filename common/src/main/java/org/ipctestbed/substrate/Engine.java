@@ -7,6 +7,8 @@ package org.ipctestbed.substrate;
  */
 abstract class Engine {
   final Machine machine;
+  /** {@link #now} at the start of the run (0 in the simulated engine): {@link Ledger#snapshot()} measures from it. */
+  volatile long startedAt;
 
   Engine(Machine machine) {
     this.machine = machine;

@@ -386,9 +386,13 @@ public final class Fiber {
    * <p>With {@code keepAccount}, the CPU goes on charging the account it holds (K42's borrowed
    * domain, research/k42.md 3.1 (c)): no scheduler decision, no change of charge; the target's work
    * lands on that account until a scheduling event (quantum expiry, a preempting wake) ends the
-   * borrowing and moves the rest to the target's own account. Without it, the hand-off goes through
-   * the scheduler: the target is made runnable and the CPU dispatches normally, charging a scheduler
-   * decision.
+   * borrowing and moves the rest to the target's own account; nothing is charged for the switch (the
+   * mechanism charges its own). Without it, the hand-off goes through the scheduler: the target is made
+   * runnable and the CPU dispatches normally, charging a scheduler decision, a thread switch and, when
+   * the process changes, an address-space switch to the dispatched fiber, as after {@link #block} and
+   * {@link #wake()}. A pending wake permit is not consumed: a fiber that hands off with a reason and
+   * was woken just before stays blocked, so publish what a waker reads and switch with no primitive in
+   * between.
    *
    * @throws IllegalArgumentException if {@code target} is on another CPU or is this fiber
    * @throws DeadProcessException if {@code target}'s process has been killed

@@ -116,6 +116,36 @@ public final class Ledger {
   }
 
   /**
+   * What has been charged so far, per process and idle, with the time not yet flushed on each CPU
+   * added to the account (and category) that CPU holds, as its next scheduling point will add it.
+   * Call it from fiber code during a run (see {@link LedgerSnapshot} for how exact it is); it changes
+   * nothing, so a simulated run stays bit for bit the same.
+   */
+  public LedgerSnapshot snapshot() {
+    Cpu here = Cpu.current();
+    Engine engine = machine.engine();
+    long now = engine.now(here != null ? here : machine.cpu(0));
+    java.util.Map<Process, long[]> by = new java.util.IdentityHashMap<>();
+    for (Process p : machine.processes()) {
+      by.put(p, new long[] {processNs(p, Category.USER), processNs(p, Category.MECHANISM)});
+    }
+    long idle = 0;
+    for (int i = 0; i < machine.cpuCount(); i++) {
+      Cpu c = machine.cpu(i);
+      idle += c.idleNs;
+      long pending = Math.max(0, now - c.lastFlush);
+      Account a = c.account;
+      if (a == null) {
+        idle += pending;
+      } else {
+        long[] v = by.computeIfAbsent(a.process(), k -> new long[2]);
+        v[c.category == Category.USER ? 0 : 1] += pending;
+      }
+    }
+    return new LedgerSnapshot(now - engine.startedAt, by, idle);
+  }
+
+  /**
    * {@code chargedNs() + idleNs() - cpus() × elapsedNs()}: zero when every nanosecond is accounted
    * for exactly once.
    */

@@ -272,6 +272,7 @@ final class RealEngine extends Engine {
     waiter = Thread.currentThread();
     int n = machine.cpuCount();
     t0 = System.nanoTime();
+    startedAt = t0;
     for (int i = 0; i < n; i++) {
       Cpu c = machine.cpu(i);
       c.lastFlush = t0;

@@ -7,7 +7,9 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import org.ipctestbed.ipc.Handler;
 import org.ipctestbed.ipc.IpcMessage;
 import org.ipctestbed.ipc.Status;
+import org.ipctestbed.substrate.Account;
 import org.ipctestbed.substrate.Fiber;
+import org.ipctestbed.substrate.Process;
 
 /**
  * The server side of the conformance suite: a handler that records every delivery (which client,
@@ -75,7 +77,11 @@ final class ConformanceHandler implements Handler {
       inService.set(true);
     }
     if (request.word(3) > 0) {
+      // Whose account the CPU charges as the service starts and as it ends: what the ledger will
+      // charge, observed without timing (the accounting tests read it on the real engine).
+      (inServerAccount(self) ? startsInServer : startsElsewhere).incrementAndGet();
       self.work(request.word(3));
+      (inServerAccount(self) ? endsInServer : endsElsewhere).incrementAndGet();
     }
     reply.op(request.op());
     for (int w = 0; w < IpcMessage.WORDS - 1; w++) {
@@ -92,6 +98,20 @@ final class ConformanceHandler implements Handler {
     }
     return request.op() == OP_STATUS ? (int) request.word(2) : Status.OK;
   }
+
+  /** The service's server process (set by the suite after export): whose account is the server's. */
+  volatile Process server;
+
+  private boolean inServerAccount(Fiber self) {
+    Account a = self.cpu().chargedAccount();
+    return a != null && a.process() == server;
+  }
+
+  /** Services with work that started (ended) while the CPU charged the server's own account, or another's. */
+  final AtomicInteger startsInServer = new AtomicInteger();
+  final AtomicInteger startsElsewhere = new AtomicInteger();
+  final AtomicInteger endsInServer = new AtomicInteger();
+  final AtomicInteger endsElsewhere = new AtomicInteger();
 
   /** Checksum of words 0-2 and the payload, as the reply's word 7 carries it. */
   static long checksum(IpcMessage m) {

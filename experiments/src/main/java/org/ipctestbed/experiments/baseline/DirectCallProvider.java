@@ -1,5 +1,7 @@
 package org.ipctestbed.experiments.baseline;
 
+import java.util.Optional;
+import org.ipctestbed.ipc.AccountingModel;
 import org.ipctestbed.ipc.IpcProvider;
 import org.ipctestbed.ipc.IpcSystem;
 import org.ipctestbed.substrate.Machine;
@@ -48,5 +50,11 @@ public final class DirectCallProvider implements IpcProvider {
   @Override
   public IpcSystem install(Machine machine) {
     return new DirectCallSystem(machine);
+  }
+
+  /** The handler runs in the caller's fiber: the caller pays for all of it, preempted or not. */
+  @Override
+  public Optional<AccountingModel> accounting() {
+    return Optional.of(AccountingModel.CALLER_PAYS);
   }
 }

@@ -29,7 +29,7 @@ final class Report {
     if (s.n() < 2) {
       return num(s.mean()) + " (n=1, no interval)";
     }
-    return num(s.mean()) + " [" + num(s.ciLow()) + ", " + num(s.ciHigh()) + "]";
+    return num(s.mean()) + " [" + num(s.ciLow()) + (s.lowClamped() ? "*" : "") + ", " + num(s.ciHigh()) + "]";
   }
 
   static String pval(String s) {
@@ -67,7 +67,10 @@ final class Report {
     }
     sb.append("\nAll intervals are 95% Student-t intervals across repetitions (for latency: on the repetition medians). ")
         .append("Latencies in ns (virtual time in the sim engine); throughput in operations per second; CPU time per operation ")
-        .append("is the ledger's charged time (all processes, without idle) divided by the operations.\n\n");
+        .append("is the ledger's charged time (all processes, without idle) divided by the operations. Throughput and CPU time ")
+        .append("cover the measured window only (from the end of the warm-up to the end of the run). An interval whose lower ")
+        .append("end is marked `0*` reached below zero and was cut there: the repetitions are too few or too spread for a ")
+        .append("symmetric interval of a quantity that cannot be negative.\n\n");
     table(d, sb);
     published(d, sb);
     identityWarning(d, sb);
@@ -118,7 +121,7 @@ final class Report {
         if (d.hasThroughput()) {
           sb.append(" ").append(interval(d.summary(p, m, "throughput", "", "value"))).append(" |");
         }
-        sb.append(" ").append(interval(Stats.summarize(cpuPerOp(d, p, m)))).append(" |\n");
+        sb.append(" ").append(interval(Stats.summarizeNonNegative(cpuPerOp(d, p, m)))).append(" |\n");
       }
     }
     sb.append('\n');
@@ -218,7 +221,8 @@ final class Report {
     }
     sb.append("## Differences between mechanisms\n\n")
         .append("Welch's t-test and the Mann-Whitney U test across repetitions (two-sided); \"significant\" is `yes` when both")
-        .append(" give p < 0.05, `mixed` when they disagree. Full table: `significance.csv`.\n\n")
+        .append(" give p < 0.05, `mixed` when they disagree, `n/a` when either cannot be computed (too few repetitions, or no")
+        .append(" variance on either side). Full table: `significance.csv`.\n\n")
         .append("| point | measure | A | B | mean B / mean A | Welch p | Mann-Whitney p | significant |\n|---|---|---|---|---|---|---|---|\n");
     for (Map<String, String> r : rows) {
       StringBuilder point = new StringBuilder();

@@ -101,7 +101,9 @@ final class ResultData {
   }
 
   Stats.Summary summary(String point, String mech, String metric, String subject, String stat) {
-    return Stats.summarize(values(point, mech, metric, subject, stat));
+    return Analysis.canBeNegative(metric)
+        ? Stats.summarize(values(point, mech, metric, subject, stat))
+        : Stats.summarizeNonNegative(values(point, mech, metric, subject, stat));
   }
 
   /** Latency metrics: those reported with a p50 in ns. */

@@ -83,8 +83,8 @@ final class CompareCommand implements Callable<Integer> {
       if (verdict.equals("yes")) {
         significant++;
       }
-      Stats.Summary sa = Stats.summarize(xa);
-      Stats.Summary sb = Stats.summarize(xb);
+      Stats.Summary sa = Stats.summarizeNonNegative(xa); // tested measurements are latencies and rates
+      Stats.Summary sb = Stats.summarizeNonNegative(xb);
       double change = sa.mean() == 0 ? Double.NaN : (sb.mean() - sa.mean()) / sa.mean() * 100;
       List<String> what = new ArrayList<>();
       for (int i : shown) {
@@ -161,7 +161,7 @@ final class CompareCommand implements Callable<Integer> {
 
   private static String ci(Stats.Summary s) {
     return s.n() < 2 ? Format.num(s.mean()) + " (n=" + s.n() + ")"
-        : Format.num(s.mean()) + " [" + Format.num(s.ciLow()) + ", " + Format.num(s.ciHigh()) + "]";
+        : Format.num(s.mean()) + " [" + Format.num(s.ciLow()) + (s.lowClamped() ? "*" : "") + ", " + Format.num(s.ciHigh()) + "]";
   }
 
   private static Object sub(Map<String, Object> m, String section, String key) {

@@ -5,6 +5,7 @@ import org.ipctestbed.experiments.workload.Param;
 import org.ipctestbed.experiments.workload.Workload;
 import org.ipctestbed.experiments.workload.WorkloadRegistry;
 import org.ipctestbed.ipc.IpcProvider;
+import org.ipctestbed.ipc.StrategyOption;
 import org.ipctestbed.substrate.CostModel;
 import org.ipctestbed.substrate.sched.SchedulerPolicy;
 import org.ipctestbed.substrate.Cost;
@@ -56,9 +57,12 @@ final class ListCommand implements Runnable {
       }
       return;
     }
-    out.println("IPC strategies (--ipc):");
+    out.println("IPC strategies (--ipc NAME or NAME:option=value,...; option=a/b sweeps an option):");
     for (IpcProvider p : IpcProvider.all()) {
       out.printf("  %-14s %s%n", p.name(), p.description());
+      for (StrategyOption o : p.options()) {
+        out.printf("      %-22s %-14s default %-8s %s%n", o.name(), o.allowed(), o.defaultValue(), o.description());
+      }
     }
     out.println();
     out.println("Workloads (run WORKLOAD; parameters with --set name=value, a comma list sweeps):");

@@ -27,7 +27,7 @@ final class RunCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "WORKLOAD", description = "workload name (see: testbed list)")
   String workload;
 
-  @Option(names = "--ipc", split = ",", paramLabel = "NAME", description = "IPC strategies, comma-separated (default: every one on the class path)")
+  @Option(names = "--ipc", split = ",", paramLabel = "NAME[:OPT=V,...]", description = "IPC strategies, comma-separated, each with its options: rendezvous:threads=2,donate=false; OPT=a/b sweeps an option (default: every strategy on the class path, default options)")
   List<String> ipc;
 
   @Option(names = "--engine", split = ",", paramLabel = "sim|real", description = "engine(s): sim, real (default: ${DEFAULT-VALUE})", defaultValue = "sim")

@@ -13,10 +13,12 @@ import org.ipctestbed.experiments.workload.Param;
 import org.ipctestbed.experiments.workload.Workload;
 import org.ipctestbed.experiments.workload.WorkloadParams;
 import org.ipctestbed.experiments.workload.WorkloadRegistry;
+import org.ipctestbed.ipc.ConfiguredProvider;
 import org.ipctestbed.ipc.IpcProvider;
 import org.ipctestbed.ipc.IpcSystem;
 import org.ipctestbed.substrate.Category;
 import org.ipctestbed.substrate.EngineKind;
+import org.ipctestbed.substrate.LedgerSnapshot;
 import org.ipctestbed.substrate.Machine;
 import org.ipctestbed.substrate.MachineConfig;
 import org.ipctestbed.substrate.Process;
@@ -189,10 +191,11 @@ public final class Harness {
           + String.join(", ", IpcProvider.all().stream().map(IpcProvider::name).toList()));
     }
     List<IpcProvider> providers = new ArrayList<>();
-    for (String m : spec.mechanisms()) {
-      IpcProvider p = IpcProvider.named(m);
-      if (providers.stream().anyMatch(x -> x.name().equals(m))) {
-        throw new IllegalArgumentException("IPC strategy '" + m + "' is listed twice in --ipc");
+    // NAME or NAME:key=value,...; a value list a/b sweeps an option (ConfiguredProvider.expand).
+    for (String m : ConfiguredProvider.expand(spec.mechanisms())) {
+      IpcProvider p = ConfiguredProvider.parse(m);
+      if (providers.stream().anyMatch(x -> x.name().equals(p.name()))) {
+        throw new IllegalArgumentException("IPC strategy '" + p.name() + "' is listed twice in --ipc");
       }
       providers.add(p);
     }
@@ -490,21 +493,24 @@ public final class Harness {
   static RepResult runOnce(ExperimentSpec spec, Workload workload, IpcProvider provider, Point point, int rep, long seed) {
     Machine m = Machine.create(config(spec, workload, provider, point, seed));
     IpcSystem ipc = provider.install(m);
-    RunMeasurements meas = new RunMeasurements();
+    RunMeasurements meas = new RunMeasurements(m);
     workload.install(m, ipc, WorkloadParams.of(workload, point.params()), meas);
     long elapsed = m.run();
+    // CPU time and throughput cover the measured window only: from the end of the warm-up (the
+    // ledger snapshot the workload's warm-up barrier took) to the end of the run.
+    LedgerSnapshot start = meas.windowStart();
     Map<String, long[]> byName = new LinkedHashMap<>();
     for (Process p : m.processes()) {
       long[] a = byName.computeIfAbsent(p.name(), k -> new long[2]);
-      a[0] += m.ledger().processNs(p, Category.USER);
-      a[1] += m.ledger().processNs(p, Category.MECHANISM);
+      a[0] += m.ledger().processNs(p, Category.USER) - start.processNs(p, Category.USER);
+      a[1] += m.ledger().processNs(p, Category.MECHANISM) - start.processNs(p, Category.MECHANISM);
     }
     List<RepResult.CpuTime> cpu = new ArrayList<>();
     byName.forEach((name, a) -> {
       cpu.add(new RepResult.CpuTime(name, "user", a[0]));
       cpu.add(new RepResult.CpuTime(name, "mechanism", a[1]));
     });
-    cpu.add(new RepResult.CpuTime("idle", "idle", m.ledger().idleNs()));
+    cpu.add(new RepResult.CpuTime("idle", "idle", m.ledger().idleNs() - start.idleNs()));
     Map<String, Long> counters = new LinkedHashMap<>(meas.counters());
     if (m.isSimulated()) {
       for (org.ipctestbed.substrate.Cost c : org.ipctestbed.substrate.Cost.values()) {
@@ -513,7 +519,11 @@ public final class Harness {
         }
       }
     }
-    return new RepResult(point, provider.name(), rep, seed, elapsed, counters, meas.histograms(), cpu,
-        m.ledger().identityError(), m.traceDigest(), meas.clampedSamples(), meas.notes());
+    // The strategy's own counters and notes join the workload's (issue 14).
+    ipc.counters().forEach((k, v) -> counters.put("strategy." + RunMeasurements.checkedName(k), v));
+    Map<String, String> notes = new java.util.TreeMap<>(meas.notes());
+    ipc.notes().forEach((k, v) -> notes.put("strategy: " + k, v));
+    return new RepResult(point, provider.name(), rep, seed, elapsed, elapsed - start.atNs(), counters, meas.histograms(), cpu,
+        m.ledger().identityError(), m.traceDigest(), meas.clampedSamples(), java.util.Collections.unmodifiableMap(notes));
   }
 }

@@ -12,9 +12,11 @@ import org.HdrHistogram.Histogram;
  * @param rep repetition index, from 0
  * @param seed the machine seed (base seed + rep)
  * @param elapsedNs the machine's elapsed time (virtual in sim, wall in real)
+ * @param measuredNs the measured window: from the end of the workload's warm-up to the end of the
+ *     run (the whole run when the workload has no warm-up barrier)
  * @param counters each counter's total
  * @param latencies each latency metric's histogram
- * @param cpuTime CPU time charged, per process name and category, then idle
+ * @param cpuTime CPU time charged during the measured window, per process name and category, then idle
  * @param identityErrorNs the ledger's identity error (0 when every CPU nanosecond is accounted once)
  * @param traceDigest the simulated engine's scheduling-trace digest (for determinism checks)
  * @param clampedSamples latency samples above the histogram range, recorded as its maximum
@@ -26,6 +28,7 @@ public record RepResult(
     int rep,
     long seed,
     long elapsedNs,
+    long measuredNs,
     Map<String, Long> counters,
     Map<String, Histogram> latencies,
     List<CpuTime> cpuTime,
@@ -37,12 +40,15 @@ public record RepResult(
   /** CPU time charged to {@code subject} (a process name, or {@code idle}) in {@code category}. */
   public record CpuTime(String subject, String category, long ns) {}
 
-  /** Operations per second of elapsed time, from the {@code ops} counter ({@code NaN} without one). */
+  /**
+   * Operations per second of the measured window (warm-up excluded), from the {@code ops} counter
+   * ({@code NaN} without one).
+   */
   public double throughput() {
     Long ops = counters.get("ops");
-    if (ops == null || elapsedNs <= 0) {
+    if (ops == null || measuredNs <= 0) {
       return Double.NaN;
     }
-    return ops * 1e9 / elapsedNs;
+    return ops * 1e9 / measuredNs;
   }
 }

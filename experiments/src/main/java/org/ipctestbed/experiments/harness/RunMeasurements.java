@@ -8,6 +8,9 @@ import java.util.concurrent.atomic.LongAdder;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
 import org.ipctestbed.experiments.workload.Measurements;
+import org.ipctestbed.experiments.workload.WarmupBarrier;
+import org.ipctestbed.substrate.LedgerSnapshot;
+import org.ipctestbed.substrate.Machine;
 
 /**
  * The {@link Measurements} of one repetition: one HdrHistogram {@link Recorder} per latency metric and
@@ -35,6 +38,39 @@ public final class RunMeasurements implements Measurements {
   private final Map<String, CounterImpl> counters = new ConcurrentHashMap<>();
   private final LongAdder clamped = new LongAdder();
   private final Map<String, String> notes = new ConcurrentHashMap<>();
+  private final Machine machine;
+  private volatile LedgerSnapshot windowStart;
+
+  /** Measurements that do not track a measured window (pre-flight installs, tests). */
+  public RunMeasurements() {
+    this(null);
+  }
+
+  /**
+   * Measurements of a run on {@code machine}: a {@link #warmupBarrier} snapshots its ledger when the
+   * warm-up ends, and {@link #windowStart()} returns that snapshot.
+   */
+  public RunMeasurements(Machine machine) {
+    this.machine = machine;
+  }
+
+  @Override
+  public WarmupBarrier warmupBarrier(int clients) {
+    return new WarmupBarrier(clients, () -> {
+      if (machine != null && windowStart == null) {
+        windowStart = machine.ledger().snapshot();
+      }
+    });
+  }
+
+  /**
+   * Where the measured window starts: the ledger when the last client finished its warm-up, or the
+   * start of the run when the workload has no warm-up barrier.
+   */
+  public LedgerSnapshot windowStart() {
+    LedgerSnapshot s = windowStart;
+    return s != null ? s : LedgerSnapshot.start();
+  }
 
   @Override
   public LatencyRecorder latency(String metric) {
@@ -49,10 +85,16 @@ public final class RunMeasurements implements Measurements {
   }
 
   private static void checkName(String metric) {
+    checkedName(metric);
+  }
+
+  /** {@code metric}, if it is a valid metric name. */
+  static String checkedName(String metric) {
     if (metric == null || !metric.matches("[A-Za-z0-9][A-Za-z0-9._-]*")) {
       throw new IllegalArgumentException(
           "metric name '" + metric + "' must be letters, digits, '.', '_' or '-' (it names files and CSV rows)");
     }
+    return metric;
   }
 
   /**

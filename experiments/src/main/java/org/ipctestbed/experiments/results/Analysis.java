@@ -22,7 +22,7 @@ public final class Analysis {
   private Analysis() {}
 
   public static final List<String> SUMMARY_STATS =
-      List.of("n", "mean", "sd", "median", "min", "max", "ci95_low", "ci95_high");
+      List.of("n", "mean", "sd", "median", "min", "max", "ci95_low", "ci95_high", "ci95_low_clamped");
 
   public static final List<String> TEST_COLUMNS =
       List.of("mechanism_a", "mechanism_b", "n_a", "n_b", "mean_a", "mean_b", "ratio_b_to_a",
@@ -71,16 +71,26 @@ public final class Analysis {
     List<String> header = new ArrayList<>(keyColumns(results.header()));
     header.addAll(SUMMARY_STATS);
     List<List<String>> rows = new ArrayList<>();
+    int metric = keyColumns(results.header()).indexOf("metric");
     valuesByKey(results).forEach((key, xs) -> {
-      Stats.Summary s = Stats.summarize(xs);
+      Stats.Summary s = canBeNegative(key.get(metric)) ? Stats.summarize(xs) : Stats.summarizeNonNegative(xs);
       List<String> row = new ArrayList<>(key);
       row.add(Integer.toString(s.n()));
       for (double d : new double[] {s.mean(), s.sd(), s.median(), s.min(), s.max(), s.ciLow(), s.ciHigh()}) {
         row.add(Csv.number(d));
       }
+      row.add(s.lowClamped() ? "yes" : "no");
       rows.add(row);
     });
     return new Csv.Table(header, rows);
+  }
+
+  /**
+   * Whether a metric can take negative values (only the ledger's identity error can); every other
+   * measurement is a latency, a rate, a time or a count, whose interval is cut at zero.
+   */
+  public static boolean canBeNegative(String metric) {
+    return metric.equals("ledger_identity_error");
   }
 
   /** Whether a measurement is one the significance tests compare. */
@@ -144,18 +154,18 @@ public final class Analysis {
   }
 
   /**
-   * {@code yes} when both tests (or the only defined one) reject equality at {@link Stats#ALPHA},
-   * {@code no} when neither does, {@code mixed} when they disagree, {@code n/a} when neither is defined.
+   * {@code yes} only when both tests can be computed and both reject equality at {@link Stats#ALPHA};
+   * {@code no} when both can and neither does; {@code mixed} when they disagree; {@code n/a} when
+   * either cannot be computed (too few repetitions, or zero variance on both sides for Welch's): one
+   * test alone is not enough to call a difference significant.
    */
-  static String verdict(Stats.TestResult w, Stats.TestResult u) {
-    boolean wd = !Double.isNaN(w.p());
-    boolean ud = !Double.isNaN(u.p());
-    if (!wd && !ud) {
+  public static String verdict(Stats.TestResult w, Stats.TestResult u) {
+    if (Double.isNaN(w.p()) || Double.isNaN(u.p())) {
       return "n/a";
     }
-    if (wd && ud && w.significant() != u.significant()) {
+    if (w.significant() != u.significant()) {
       return "mixed";
     }
-    return (wd ? w.significant() : u.significant()) ? "yes" : "no";
+    return w.significant() ? "yes" : "no";
   }
 }

@@ -23,7 +23,9 @@ import org.ipctestbed.experiments.harness.Point;
 import org.ipctestbed.experiments.harness.RepResult;
 import org.ipctestbed.experiments.stats.LatencyStats;
 import org.ipctestbed.experiments.workload.Param;
+import org.ipctestbed.ipc.ConfiguredProvider;
 import org.ipctestbed.ipc.IpcProvider;
+import org.ipctestbed.ipc.StrategyOptions;
 import org.ipctestbed.substrate.CostModel;
 
 /**
@@ -264,6 +266,7 @@ public final class ResultsWriter {
     prefix.add(Long.toString(r.seed()));
     List<List<String>> out = new ArrayList<>();
     row(out, prefix, "elapsed", "", "value", r.elapsedNs(), "ns");
+    row(out, prefix, "measured_elapsed", "", "value", r.measuredNs(), "ns");
     if (r.counters().containsKey("ops")) {
       row(out, prefix, "throughput", "", "value", r.throughput(), "ops/s");
     }
@@ -375,9 +378,13 @@ public final class ResultsWriter {
     List<Object> mechs = new ArrayList<>();
     for (IpcProvider p : plan.providers()) {
       Map<String, Object> e = new LinkedHashMap<>();
+      IpcProvider base = p instanceof ConfiguredProvider c ? c.base() : p;
       e.put("name", p.name());
-      e.put("description", p.description());
-      e.put("class", p.getClass().getName());
+      e.put("strategy", base.name());
+      e.put("description", base.description());
+      e.put("class", base.getClass().getName());
+      e.put("options", (p instanceof ConfiguredProvider c ? c.strategyOptions() : StrategyOptions.defaults(p)).asMap());
+      e.put("accounting", p.accounting().map(Object::toString).orElse("undeclared"));
       mechs.add(e);
     }
     m.put("mechanisms", mechs);
@@ -455,15 +462,17 @@ public final class ResultsWriter {
       if (!r.notes().isEmpty()) {
         @SuppressWarnings("unchecked")
         Map<String, Object> forMech = (Map<String, Object>) notes.computeIfAbsent(r.mechanism(), k -> new LinkedHashMap<String, Object>());
-        forMech.putAll(r.notes());
+        // One entry per point: a later point's note must not replace an earlier point's.
+        String at = r.point().label();
+        r.notes().forEach((k, v) -> forMech.put(at.isEmpty() ? k : k + " (" + at + ")", v));
       }
     }
     m.put("notes", notes);
     m.put("clampedLatencySamples", clamped);
     Map<String, Object> units = new LinkedHashMap<>();
     units.put("latency", "ns (virtual in sim, wall in real)");
-    units.put("throughput", "operations per second of elapsed time");
-    units.put("cpu_time", "ns charged by the ledger, per process name (processes of one name summed) and category");
+    units.put("throughput", "operations per second of the measured window (measured_elapsed: warm-up excluded)");
+    units.put("cpu_time", "ns charged by the ledger during the measured window, per process name (processes of one name summed) and category");
     m.put("units", units);
     return m;
   }

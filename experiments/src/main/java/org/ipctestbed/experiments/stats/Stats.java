@@ -25,8 +25,13 @@ public final class Stats {
   /** Significance threshold used for the verdicts in reports and {@code compare}. */
   public static final double ALPHA = 0.05;
 
-  /** Summary of one sample: n, mean, standard deviation, median, min, max and the 95 % t-interval. */
-  public record Summary(int n, double mean, double sd, double median, double min, double max, double ciLow, double ciHigh) {
+  /**
+   * Summary of one sample: n, mean, standard deviation, median, min, max and the 95 % t-interval;
+   * {@code lowClamped} when the interval of a quantity that cannot be negative reached below zero and
+   * was cut at zero (see {@link #summarizeNonNegative}).
+   */
+  public record Summary(
+      int n, double mean, double sd, double median, double min, double max, double ciLow, double ciHigh, boolean lowClamped) {
     /** Half-width of the interval ({@code NaN} when there is none). */
     public double ciHalfWidth() {
       return (ciHigh - ciLow) / 2;
@@ -36,12 +41,28 @@ public final class Stats {
   /** Summarises {@code xs} (any order). */
   public static Summary summarize(double[] xs) {
     if (xs.length == 0) {
-      return new Summary(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+      return new Summary(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, false);
     }
     DescriptiveStatistics d = new DescriptiveStatistics(xs);
     double[] ci = tInterval(xs, LEVEL);
     double sd = xs.length < 2 ? Double.NaN : d.getStandardDeviation();
-    return new Summary(xs.length, d.getMean(), sd, median(xs), d.getMin(), d.getMax(), ci[0], ci[1]);
+    return new Summary(xs.length, d.getMean(), sd, median(xs), d.getMin(), d.getMax(), ci[0], ci[1], false);
+  }
+
+  /**
+   * {@link #summarize} for a quantity that cannot be negative (a latency, a throughput, a CPU time, a
+   * count): when the Student-t interval reaches below zero (few repetitions with a large spread, as
+   * with 3 real-engine repetitions) its lower end is cut at zero and the summary says so ({@link
+   * Summary#lowClamped()}). Cutting an interval to the values the quantity can take keeps its
+   * coverage (the true mean is never below zero), so the result is still a 95 % interval; the flag
+   * tells the reader that the repetitions were too few or too spread for a symmetric one.
+   */
+  public static Summary summarizeNonNegative(double[] xs) {
+    Summary s = summarize(xs);
+    if (!(s.ciLow() < 0)) {
+      return s;
+    }
+    return new Summary(s.n(), s.mean(), s.sd(), s.median(), s.min(), s.max(), 0.0, s.ciHigh(), true);
   }
 
   /** The median: the middle value, or the mean of the two middle values. */

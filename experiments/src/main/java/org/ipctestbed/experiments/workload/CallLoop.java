@@ -8,7 +8,7 @@ import org.ipctestbed.substrate.Fiber;
 
 /**
  * One client's closed loop of synchronous calls, the core of the call workloads: {@code warmup}
- * unmeasured calls, then {@code ops} calls each timed with the machine's clock ({@link Fiber#now()})
+ * unmeasured calls, a {@link WarmupBarrier} where the clients meet (when given one), then {@code ops} calls each timed with the machine's clock ({@link Fiber#now()})
  * into the latency recorder and counted in {@code ops}. Each call carries a fresh sequence number
  * (request word {@link RequestedWork#SEQ_WORD}) that the reply must echo.
  *
@@ -30,6 +30,7 @@ final class CallLoop {
   private TimeDistribution service;
   private TimeDistribution think;
   private SplittableRandom rng;
+  private WarmupBarrier barrier;
 
   /**
    * @param who the client, for messages ({@code client-0})
@@ -68,10 +69,22 @@ final class CallLoop {
     return this;
   }
 
+  /**
+   * Meets the other clients at {@code barrier} (may be {@code null}: none) between the warm-up and the
+   * measured calls, so that the measured window excludes every client's warm-up.
+   */
+  CallLoop withWarmupBarrier(WarmupBarrier barrier) {
+    this.barrier = barrier;
+    return this;
+  }
+
   /** Runs the loop in {@code self}; returns early only when the mechanism refused the size. */
   void run(Fiber self) {
     long total = warmup + ops;
     for (long i = 0; i < total; i++) {
+      if (i == warmup && barrier != null) {
+        barrier.arrive(self);
+      }
       request.word(RequestedWork.SEQ_WORD, i);
       if (service != null) {
         request.word(RequestedWork.WORK_WORD, service.draw(rng));
@@ -81,6 +94,9 @@ final class CallLoop {
       long t1 = self.now();
       if (st != Status.OK) {
         if (refusals.sizeRefused(st, request.length(), who)) {
+          if (i < warmup && barrier != null) {
+            barrier.withdraw();
+          }
           return;
         }
         throw new IllegalStateException(who + ": call " + i + " returned " + Status.name(st));

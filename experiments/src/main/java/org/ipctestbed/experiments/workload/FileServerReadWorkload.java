@@ -93,9 +93,13 @@ public final class FileServerReadWorkload implements Workload {
     Measurements.LatencyRecorder readDirect = sink.latency("read-direct");
     Measurements.Counter opsCounter = sink.counter("ops");
     Refusals refusals = new Refusals(sink);
+    WarmupBarrier barrier = sink.warmupBarrier(1);
     client.spawn("client-0", 0, self -> {
       long offset = 0;
       for (long i = 0; i < warmup + ops; i++) {
+        if (i == warmup) {
+          barrier.arrive(self);
+        }
         if (offset + bytes > FILE_BYTES) {
           offset = 0;
         }
@@ -105,6 +109,9 @@ public final class FileServerReadWorkload implements Workload {
         long t1 = self.now();
         if (st != Status.OK) {
           if (refusals.sizeRefused(st, bytes, "client-0")) {
+            if (i < warmup) {
+              barrier.withdraw();
+            }
             return;
           }
           throw new IllegalStateException("client-0: read " + i + " returned " + Status.name(st));

@@ -78,6 +78,7 @@ public final class ManyClientsWorkload implements Workload {
     Measurements.LatencyRecorder latency = sink.latency("call");
     Measurements.Counter opsCounter = sink.counter("ops");
     Refusals refusals = new Refusals(sink);
+    WarmupBarrier barrier = clients > 0 ? sink.warmupBarrier(clients) : null;
     for (int i = 0; i < clients; i++) {
       String name = "client-" + i;
       int cpu = i % cpus;
@@ -85,7 +86,8 @@ public final class ManyClientsWorkload implements Workload {
       Connection c = ipc.connect(client, cpu, service);
       IpcMessage request = new IpcMessage(0).op(1);
       CallLoop loop = new CallLoop(name, c, request, new IpcMessage(0), warmup, ops, latency, opsCounter, refusals)
-          .withTimes(work, think, machine.random(i));
+          .withTimes(work, think, machine.random(i))
+          .withWarmupBarrier(barrier);
       client.spawn(name, cpu, loop::run);
     }
   }

@@ -21,6 +21,16 @@ public interface Measurements {
    */
   default void note(String key, String text) {}
 
+  /**
+   * The barrier between the warm-up and the measured calls of {@code clients} clients (see {@link
+   * WarmupBarrier}); obtained once, at install time. A workload with warm-up calls uses it so that the
+   * measured window excludes them; without one, the whole run is the measured window. The default
+   * only synchronises the clients.
+   */
+  default WarmupBarrier warmupBarrier(int clients) {
+    return new WarmupBarrier(clients, () -> {});
+  }
+
   /** Records one latency sample. */
   interface LatencyRecorder {
     void record(long ns);

@@ -70,7 +70,7 @@ public final class NestedCallsWorkload implements Workload {
     CallLoop loop =
         new CallLoop(
             "client-0", c, new IpcMessage(0).op(1), new IpcMessage(0), warmup, ops, sink.latency("call"),
-            sink.counter("ops"), new Refusals(sink));
+            sink.counter("ops"), new Refusals(sink)).withWarmupBarrier(sink.warmupBarrier(1));
     client.spawn("client-0", 0, loop::run);
   }
 

@@ -58,7 +58,7 @@ final class OneClientRpc {
     CallLoop loop =
         new CallLoop(
             "client-0", c, request, new IpcMessage(0), warmup, ops, sink.latency("call"), sink.counter("ops"),
-            new Refusals(sink));
+            new Refusals(sink)).withWarmupBarrier(sink.warmupBarrier(1));
     if (!work.isConstant()) {
       loop.withTimes(work, null, machine.random(0));
     }

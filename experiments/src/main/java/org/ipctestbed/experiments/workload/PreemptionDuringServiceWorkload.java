@@ -63,7 +63,7 @@ public final class PreemptionDuringServiceWorkload implements Workload {
     CallLoop loop =
         new CallLoop(
             "client-0", ipc.connect(client, 0, service), request, new IpcMessage(0), warmup, ops,
-            sink.latency("call"), sink.counter("ops"), new Refusals(sink));
+            sink.latency("call"), sink.counter("ops"), new Refusals(sink)).withWarmupBarrier(sink.warmupBarrier(1));
     client.spawn("client-0", 0, loop::run);
   }
 }

@@ -29,6 +29,13 @@ final class ServedOn implements Handler {
   /** One line: on which CPUs the handler ran, against the CPU the service was placed on. */
   String describe(int placedOn) {
     StringBuilder s = new StringBuilder("service placed on CPU " + placedOn + "; the handler ran on");
+    long served = 0;
+    for (long n : calls) {
+      served += n;
+    }
+    if (served == 0) {
+      return "service placed on CPU " + placedOn + "; the handler ran no call";
+    }
     long elsewhere = 0;
     for (int cpu = 0; cpu < calls.length; cpu++) {
       if (calls[cpu] > 0) {

@@ -1,6 +1,8 @@
 package org.ipctestbed.experiments.baseline;
 
+import java.util.Optional;
 import java.util.function.Function;
+import org.ipctestbed.ipc.AccountingModel;
 import org.ipctestbed.ipc.Connection;
 import org.ipctestbed.ipc.Handler;
 import org.ipctestbed.ipc.IpcProvider;
@@ -20,7 +22,18 @@ public final class AlteredDirectCall {
 
   public static IpcProvider of(
       String name, Function<ServiceSpec, ServiceSpec> spec, Function<Connection, Connection> wrap) {
+    return of(name, spec, wrap, new DirectCallProvider().accounting().orElseThrow());
+  }
+
+  /** As {@link #of(String, Function, Function)}, declaring {@code accounting} (true or not). */
+  public static IpcProvider of(
+      String name, Function<ServiceSpec, ServiceSpec> spec, Function<Connection, Connection> wrap, AccountingModel accounting) {
     return new IpcProvider() {
+      @Override
+      public Optional<AccountingModel> accounting() {
+        return Optional.of(accounting);
+      }
+
       @Override
       public String name() {
         return name;

@@ -3,13 +3,16 @@ package org.ipctestbed.experiments.baseline;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.function.Function;
+import org.ipctestbed.ipc.AccountingModel;
 import org.ipctestbed.ipc.Connection;
 import org.ipctestbed.ipc.IpcMessage;
 import org.ipctestbed.ipc.IpcProvider;
 import org.ipctestbed.ipc.ServiceSpec;
 import org.ipctestbed.ipc.Status;
 import org.ipctestbed.ipc.conformance.IpcConformanceTest;
+import org.ipctestbed.substrate.DeadlockException;
 import org.ipctestbed.substrate.Fiber;
 import org.ipctestbed.substrate.FiberFailedException;
 import org.junit.jupiter.api.Test;
@@ -126,6 +129,48 @@ class ConformanceSuiteCatchesBrokenStrategiesTest {
   void aStrategyThatAnswersWithAStaleReplyFailsTheRightCallerTest() {
     Suite s = brokenCalls((in, n, self, q, r) -> n % 11 == 10 ? Status.OK : in.call(self, q, r));
     assertSuiteFails(() -> s.repliesGoToTheCallerThatMadeTheCallWithManyClientsOnManyCpus("sim"));
+  }
+
+  @Test
+  void aStrategyThatDeclaresTheServerPaysButChargesTheCallerFailsTheAccountingTestOnBothEngines() {
+    Suite s = new Suite(AlteredDirectCall.of("broken", Function.identity(), c -> c, AccountingModel.SERVER_PAYS));
+    for (String engine : List.of("sim", "real")) {
+      assertSuiteFails(() -> s.synchronousServiceIsChargedToTheDeclaredPayer(engine));
+    }
+  }
+
+  @Test
+  void aStrategyThatDeclaresTheBorrowingEndsAtPreemptionButKeepsChargingTheCallerFailsThePreemptionTest() {
+    Suite s = new Suite(AlteredDirectCall.of("broken", Function.identity(), c -> c, AccountingModel.CALLER_UNTIL_PREEMPTED));
+    for (String engine : List.of("sim", "real")) {
+      assertSuiteFails(() -> s.aPreemptionDuringServiceMovesTheChargeAsDeclaredAndTheCallersOwnWorkStaysItsOwn(engine));
+    }
+  }
+
+  /**
+   * Issue 14: a lost wake-up on the real engine had taken 164 s of 2-60 s waits to fail. Now the
+   * watchdog reports it within seconds, with the same report as the simulated engine: every fiber that
+   * had not returned, and the reason it gave when it blocked.
+   */
+  @Test
+  void aLostWakeUpFailsWithinSecondsWithTheSameDeadlockReportOnBothEngines() {
+    String reason = "waiting for a reply that never comes (lost wake-up)";
+    Suite s = brokenCalls((in, n, self, q, r) -> {
+      if (n == 1) {
+        self.block(reason);
+      }
+      return in.call(self, q, r);
+    });
+    for (String engine : List.of("sim", "real")) {
+      long t0 = System.nanoTime();
+      DeadlockException e = assertThrows(DeadlockException.class, () -> s.aCallReturnsTheHandlersStatusAndReplyLocallyAndAcrossCpus(engine));
+      long seconds = (System.nanoTime() - t0) / 1_000_000_000L;
+      assertTrue(e.blockedFibers().stream().anyMatch(f -> f.contains("BLOCKED (" + reason + ")")), engine + ": " + e.getMessage());
+      assertTrue(e.getMessage().startsWith(engine.equals("sim") ? "deadlock at virtual time" : "deadlock (watchdog)"), e.getMessage());
+      // Not a timing assertion on the mechanism: the suite's own bound (the watchdog, well before the
+      // 15 s time limit of a real-engine test machine) is what is checked.
+      assertTrue(seconds < 15, engine + ": the deadlock took " + seconds + " s to be reported");
+    }
   }
 
   @Test

@@ -40,7 +40,8 @@ class EngineFaultsTest {
     Harness.Outcome o = new Harness(List.of()).run(spec("many-clients", List.of("lwkt"), Map.of(), "zero", tmp.resolve("mc")),
         new Harness.Listener() {});
     assertTrue(o.complete(), o.reason());
-    assertEquals(0L, o.results().get(0).elapsedNs());
+    // Nothing takes virtual time at zero cost but the clients' polls at the warm-up barrier.
+    assertTrue(o.results().get(0).elapsedNs() <= org.ipctestbed.experiments.workload.WarmupBarrier.POLL_NS, o.results().toString());
   }
 
   @Test

@@ -109,8 +109,8 @@ class HarnessEndToEndTest {
   @Test
   void summaryAndSignificanceHaveTheirColumns() {
     Csv.Table s = Csv.read(dir.resolve("summary.csv"));
-    assertEquals(List.of("n", "mean", "sd", "median", "min", "max", "ci95_low", "ci95_high"),
-        s.header().subList(s.header().size() - 8, s.header().size()));
+    assertEquals(Analysis.SUMMARY_STATS, s.header().subList(s.header().size() - Analysis.SUMMARY_STATS.size(), s.header().size()));
+    assertEquals(List.of("n", "mean", "sd", "median", "min", "max", "ci95_low", "ci95_high", "ci95_low_clamped"), Analysis.SUMMARY_STATS);
     Map<String, String> p50 = Analysis.rows(s).stream()
         .filter(r -> r.get("metric").equals("call") && r.get("stat").equals("p50")).findFirst().orElseThrow();
     assertEquals("3", p50.get("n"));
@@ -144,8 +144,11 @@ class HarnessEndToEndTest {
       assertTrue(env.containsKey(k), k);
     }
     assertEquals(24L, m.get("completedReps"));
-    assertEquals(Map.of("test-echo", Map.of("wakeups", "counted by the handler for each one-way message it runs")),
-        Map.of("test-echo", ((Map<String, Object>) m.get("notes")).get("test-echo")));
+    // One note per point: a later point's note does not replace an earlier one's.
+    Map<String, Object> echoNotes = (Map<String, Object>) ((Map<String, Object>) m.get("notes")).get("test-echo");
+    for (String point : List.of("cpus=1 bytes=0", "cpus=1 bytes=512", "cpus=2 bytes=0", "cpus=2 bytes=512")) {
+      assertEquals("counted by the handler for each one-way message it runs", echoNotes.get("wakeups (" + point + ")"), echoNotes.toString());
+    }
     assertTrue(Files.readString(dir.resolve("report.md")).contains("How the workload mapped onto each mechanism"));
   }
 

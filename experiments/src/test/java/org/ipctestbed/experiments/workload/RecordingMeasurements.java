@@ -35,6 +35,19 @@ final class RecordingMeasurements implements Measurements {
     notes.put(key, text);
   }
 
+  private volatile long windowStartNs;
+
+  /** Remembers the machine time at which the workload's warm-up ended (its barrier opened). */
+  @Override
+  public WarmupBarrier warmupBarrier(int clients) {
+    return new WarmupBarrier(clients, () -> windowStartNs = org.ipctestbed.substrate.Fiber.current().now());
+  }
+
+  /** When the measured window opened (machine time; 0 without a warm-up barrier, the run's start in sim). */
+  long windowStartNs() {
+    return windowStartNs;
+  }
+
   /** The samples of {@code metric} in recording order (empty if none). */
   List<Long> samples(String metric) {
     ConcurrentLinkedQueue<Long> q = latencies.get(metric);

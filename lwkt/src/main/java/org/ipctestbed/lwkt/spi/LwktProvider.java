@@ -1,5 +1,7 @@
 package org.ipctestbed.lwkt.spi;
 
+import java.util.Optional;
+import org.ipctestbed.ipc.AccountingModel;
 import org.ipctestbed.ipc.IpcProvider;
 import org.ipctestbed.ipc.IpcSystem;
 import org.ipctestbed.substrate.Machine;
@@ -25,5 +27,14 @@ public final class LwktProvider implements IpcProvider {
   @Override
   public IpcSystem install(Machine machine) {
     return new LwktIpcSystem(machine);
+  }
+
+  /**
+   * The port's thread runs the handler, dispatched in its own right: the server pays throughout
+   * (research/lwkt.md 2; DragonFly charges a thread's time to that thread).
+   */
+  @Override
+  public Optional<AccountingModel> accounting() {
+    return Optional.of(AccountingModel.SERVER_PAYS);
   }
 }

@@ -1,5 +1,7 @@
 package org.ipctestbed.ppc.spi;
 
+import java.util.Optional;
+import org.ipctestbed.ipc.AccountingModel;
 import org.ipctestbed.ipc.IpcProvider;
 import org.ipctestbed.ipc.IpcSystem;
 import org.ipctestbed.substrate.Machine;
@@ -28,5 +30,14 @@ public final class PpcProvider implements IpcProvider {
   @Override
   public IpcSystem install(Machine machine) {
     return new PpcIpcSystem(machine);
+  }
+
+  /**
+   * The caller pays for the service until a scheduling event ends the borrowing; the server pays for
+   * the rest (research/k42.md 3.1 (c), 3.2).
+   */
+  @Override
+  public Optional<AccountingModel> accounting() {
+    return Optional.of(AccountingModel.CALLER_UNTIL_PREEMPTED);
   }
 }
