@@ -53,8 +53,8 @@ final class AsyncHandler extends PpcThread {
         self.charge(Cost.QUEUE_OP);
         self.charge(Cost.COPY_PER_BYTE, msg.args.length());
         scratch.clear();
-        if (kernel.invoke(d.process, msg.xhandle, msg.method, msg.badge, self, msg.args, scratch)
-            == PpcKernel.INVALID) {
+        if (kernel.stubs.invoke(d.process, msg.xhandle, msg.method, msg.badge, self, msg.args, scratch)
+            == Stubs.INVALID) {
           d.asyncDropped++;
         } else {
           d.asyncHandled++;

@@ -13,9 +13,13 @@ import org.ipctestbed.substrate.Machine;
 import org.ipctestbed.substrate.Process;
 
 /**
- * K42's Protected Procedure Call installed on one {@link Machine}: the kernel's IPC system calls and
- * the stub/dispatcher code around them (research/k42.md sections 1–3). One instance per machine,
- * made by {@link #install}. Processes take part through {@link #process(Process)}.
+ * K42's Protected Procedure Call installed on one {@link Machine}, and its kernel: the IPC system
+ * calls at exception level ({@code ExceptionLocal_IPCCallSyscall}, {@code IPCReturnSyscall}, {@code
+ * IPCAsyncSyscall}, the remote path, {@code IPCReturnEntry}'s delivery) and the process table
+ * (research/k42.md sections 1–3). The other roles live beside it: the stub compiler's code (client
+ * marshalling, the X-object entry) in {@link Stubs}; the dispatcher's user side (thread scheduling,
+ * entry code, retry lists, async handlers) in {@link Dispatcher} and {@link PpcProcess}. One instance
+ * per machine, made by {@link #install}. Processes take part through {@link #process(Process)}.
  *
  * <p>Paths, each charging the named costs where K42 pays them, from the fiber that pays:
  *
@@ -53,9 +57,6 @@ public final class PpcKernel {
   /** {@code MSG_LENGTH}: the largest async payload, 6 words, 48 bytes (k42.md 2.5). */
   public static final int ASYNC_MSG_LENGTH_MAX = AsyncBuffer.MSG_LENGTH_MAX;
 
-  /** An invalid request (bad XHandle, method, sequence number or rights). */
-  static final int INVALID = Integer.MIN_VALUE;
-
   private static final int RETRY = Integer.MIN_VALUE + 1;
 
   private final Machine machine;
@@ -63,6 +64,8 @@ public final class PpcKernel {
   private final PpcCpu[] cpus;
   private final ConcurrentHashMap<Process, PpcProcess> processes = new ConcurrentHashMap<>();
   private final AtomicReference<PpcProcess[]> byPid = new AtomicReference<>(new PpcProcess[0]);
+  /** The stub compiler's side: client marshalling and the X-object entry. */
+  final Stubs stubs = new Stubs(this);
 
   private PpcKernel(Machine machine, PpcConfig config) {
     this.machine = machine;
@@ -166,27 +169,12 @@ public final class PpcKernel {
     return p == null ? null : p.vp(CommID.isWild(commId) ? 0 : CommID.vp(commId));
   }
 
-  private static void reclaim(Fiber self, PpcPage page, PpcThread t) {
+  /** Brings the page back to {@code t} if another thread used it meanwhile (PRESERVE/RESTORE_PPC_PAGE). */
+  static void reclaim(Fiber self, PpcPage page, PpcThread t) {
     int c;
     while ((c = page.ensureOwned(t)) > 0) {
       self.charge(Cost.COPY_PER_BYTE, c);
     }
-  }
-
-  /**
-   * The stub's marshalling: {@code m}'s payload into the page of {@code t}'s CPU, charged to {@code t};
-   * {@link Status#ENOSPC} with nothing written beyond {@link PpcPage#LENGTH_MAX}.
-   */
-  private int marshal(PpcThread t, IpcMessage m) {
-    int len = m.length();
-    if (len > PpcPage.LENGTH_MAX) {
-      return Status.ENOSPC;
-    }
-    PpcPage page = cpus[t.dispatcher.cpuIndex].page;
-    int copied = page.claim(t);
-    page.write(m.payload(), len);
-    t.fiber.charge(Cost.COPY_PER_BYTE, len + copied);
-    return Status.OK;
   }
 
   private static int fail(PpcThread t, PpcPage page, int rc) {
@@ -211,7 +199,7 @@ public final class PpcKernel {
     Fiber self = t.fiber;
     t.regs.load(target.xhandle(), method, in);
     t.regs.threadId = t.threadId;
-    if (marshal(t, in) != Status.OK) {
+    if (stubs.marshal(t, in) != Status.OK) {
       return Status.ENOSPC; // the stub's overflow check, before any trap
     }
     PpcCpu pc = cpus[t.dispatcher.cpuIndex];
@@ -224,21 +212,7 @@ public final class PpcKernel {
       t.aborted = false;
       page.claim(t); // answered by the target's exit path: nothing on the page
     }
-    // PPCClientCore_Continue: the stub copies the out-arguments and resets the page.
-    reclaim(self, page, t);
-    int n = page.length();
-    if (n > out.capacity()) {
-      page.reset();
-      out.length(0);
-      out.status(Status.ENOSPC);
-      return Status.ENOSPC;
-    }
-    page.readInto(out);
-    t.reply.storeInto(out);
-    out.status(rc);
-    page.reset();
-    self.charge(Cost.COPY_PER_BYTE, n);
-    return rc;
+    return stubs.unmarshalReply(t, page, out, rc);
   }
 
   /** The {@code IPC_CALL} trap and what follows until the reply (or an error) is back. */
@@ -377,56 +351,6 @@ public final class PpcKernel {
     return Status.OK;
   }
 
-  // ================================================================== server side
-
-  /** {@code PPCServerOnThread} and the X-object: unmarshal, check, invoke, marshal the reply. */
-  int serve(ServerThread s, Fiber self) {
-    PpcCpu pc = cpus[s.dispatcher.cpuIndex];
-    PpcPage page = pc.page;
-    self.charge(Cost.ADDRESS_SPACE_SWITCH); // the kernel switched into this address space
-    reclaim(self, page, s);
-    int n = page.length();
-    page.readInto(s.args);
-    s.in.storeInto(s.args);
-    s.args.status(0);
-    page.reset(); // "for security": the page is free, the method may block
-    self.charge(Cost.COPY_PER_BYTE, n);
-    s.result.clear();
-    int rc = invoke(s.dispatcher.process, s.in.xhandle, s.in.method, s.in.callerId, self, s.args, s.result);
-    if (rc == INVALID) {
-      rc = Status.EPERM;
-      s.result.clear();
-    }
-    int len = s.result.length();
-    int copied = page.claim(s);
-    page.write(s.result.payload(), len);
-    s.regs.loadResult(s.result, rc);
-    self.charge(Cost.COPY_PER_BYTE, len + copied);
-    return rc;
-  }
-
-  /**
-   * Validates XHandle index, method number and sequence number (all {@code EPERM} in {@code
-   * PPCServerOnThread}) and the rights of {@code badge}, then runs the method; {@link #INVALID} when a
-   * check fails (the method is not invoked).
-   */
-  int invoke(PpcProcess proc, long xhandle, int method, long badge, Fiber self, IpcMessage args, IpcMessage result) {
-    PpcProcess.Entry[] table = proc.xtable();
-    int idx = XHandle.index(xhandle);
-    if (idx >= table.length) {
-      return INVALID;
-    }
-    PpcProcess.Entry e = table[idx];
-    XObject x = e.object();
-    if (x == null || method < 0 || method >= x.methodCount() || XHandle.seq(xhandle) != e.seq()) {
-      return INVALID;
-    }
-    if (!x.allowed(badge, method)) {
-      return INVALID;
-    }
-    return x.method(method).invoke(self, badge, args, result);
-  }
-
   /**
    * {@code IPCReturnEntry} on {@code d}'s CPU: the reply from {@code replierId} reaches the thread
    * named by {@code threadId} only if it exists, waits for a reply and called the replier's PID
@@ -540,7 +464,7 @@ public final class PpcKernel {
   int rawReturn(PpcThread t, long callerId, long threadId, IpcMessage result, int rc) {
     Fiber self = t.fiber;
     t.regs.loadResult(result, rc);
-    if (marshal(t, result) != Status.OK) {
+    if (stubs.marshal(t, result) != Status.OK) {
       return Status.ENOSPC;
     }
     PpcCpu pc = cpus[t.dispatcher.cpuIndex];
@@ -677,7 +601,7 @@ public final class PpcKernel {
   int sendAsync(PpcThread t, ObjectHandle target, int method, IpcMessage in) {
     Fiber self = t.fiber;
     int len = in.length();
-    if (marshal(t, in) != Status.OK) {
+    if (stubs.marshal(t, in) != Status.OK) {
       return Status.ENOSPC;
     }
     PpcCpu pc = cpus[t.dispatcher.cpuIndex];

@@ -53,7 +53,7 @@ final class ServerThread extends PpcThread implements Fiber.Upcall {
   @Override
   public int run(Fiber server) {
     upcalled = true;
-    int rc = kernel.serve(this, server);
+    int rc = kernel.stubs.serve(this, server);
     kernel.returnFromServer(this, server, rc);
     return rc;
   }
@@ -66,7 +66,7 @@ final class ServerThread extends PpcThread implements Fiber.Upcall {
       }
       hasCall = false;
       upcalled = false;
-      int rc = kernel.serve(this, self);
+      int rc = kernel.stubs.serve(this, self);
       kernel.returnFromServer(this, self, rc);
     }
   }

@@ -5,8 +5,11 @@
  * <h2>Map</h2>
  *
  * <ul>
- *   <li>{@link org.ipctestbed.ppc.PpcKernel}: the system calls ({@code IPC_CALL}, {@code IPC_RTN},
- *       {@code IPC_ASYNC}) and the stub/dispatcher code around them; one per machine.
+ *   <li>{@link org.ipctestbed.ppc.PpcKernel}: kernel entry at exception level, the system calls
+ *       ({@code IPC_CALL}, {@code IPC_RTN}, {@code IPC_ASYNC}), the remote path, reply delivery and
+ *       the process table; one per machine. {@code Stubs}: the stub compiler's side (client
+ *       marshalling, the X-object entry with its checks). {@link org.ipctestbed.ppc.Dispatcher} and
+ *       {@link org.ipctestbed.ppc.PpcProcess}: the dispatcher's user side (below).
  *   <li>Per CPU ({@code PpcCpu}, K42's {@code exceptionLocal}): the {@link org.ipctestbed.ppc.PpcPage},
  *       the {@link org.ipctestbed.ppc.BorrowChain}, the {@code IPCTargetTable}, the {@code
  *       IPCRetryManager}, the remote-buffer pool.
