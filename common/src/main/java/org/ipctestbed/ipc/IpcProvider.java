@@ -22,6 +22,16 @@ public interface IpcProvider {
   /** Installs a fresh instance of the mechanism on {@code machine}. */
   IpcSystem install(Machine machine);
 
+  /**
+   * The scheduler policy of the operating system this strategy comes from ({@code
+   * SchedulerPolicy.named} accepts it), used when an experiment runs with {@code --policy native}.
+   * The default is {@code proportional-share}, the harness's default policy: a strategy that does not
+   * say runs on it.
+   */
+  default String nativePolicy() {
+    return "proportional-share";
+  }
+
   /** Every provider on the class path, sorted by name. */
   static List<IpcProvider> all() {
     List<IpcProvider> out = new ArrayList<>();

@@ -197,6 +197,15 @@ public final class Cpu {
 
   /** Wakes {@code f}, a fiber of this CPU; called on this CPU. */
   void wakeLocal(Fiber f) {
+    wakeLocal(f, false);
+  }
+
+  /**
+   * Wakes {@code f}, a fiber of this CPU; called on this CPU. With {@code noResched} the running
+   * fiber is not preempted even if {@code f} would win (DragonFly's {@code MSGF_NORESCHED},
+   * research/lwkt.md section 7, invariant 18): {@code f} waits for the next scheduling point.
+   */
+  void wakeLocal(Fiber f, boolean noResched) {
     switch (f.state) {
       case NEW, BLOCKED -> {
         if (f.killed) {
@@ -213,7 +222,7 @@ public final class Cpu {
         } else if (current.process() == f.process() && f.process().userLevelScheduler() != null) {
           // Made ready inside the running dispatcher: a user-level ready-queue operation the
           // kernel policy does not see (UserLevelScheduler).
-        } else {
+        } else if (!noResched) {
           flush(now); // the policy compares usage: bring the running domain's up to now first
           Preemption p = runQueue.onWake(f, account == null ? null : account.process());
           if (p != Preemption.NONE) {

@@ -622,6 +622,19 @@ public final class Fiber {
     }
   }
 
+  /**
+   * As {@link #wake()} from this fiber's own CPU, but never preempts the running fiber (DragonFly's
+   * {@code MSGF_NORESCHED} hint: the woken thread runs at the next scheduling point). From another
+   * CPU it is a plain {@link #wake()}.
+   */
+  public void wakeNoResched() {
+    if (Cpu.current() == cpu) {
+      cpu.wakeLocal(this, true);
+    } else {
+      wake();
+    }
+  }
+
   IpiRequest killIpi() {
     return killIpi;
   }

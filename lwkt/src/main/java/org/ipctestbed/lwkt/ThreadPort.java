@@ -37,8 +37,11 @@ import org.ipctestbed.substrate.FiberState;
  * waiting on such a message returns. A thread that merely returns while its process lives is not a
  * death here (its port stays as it is).
  *
- * <p>Differences: the queueing done by an IPI handler on the owner's CPU is not charged (handlers
- * cannot charge; {@link Cost#IPI_LATENCY} stands for it). The substrate has no signals, so the
+ * <p>A put or reply of a message marked {@code NORESCHED} wakes the owner without preempting the
+ * running thread (invariant 18). The work an IPI handler does on the owner's CPU is paid by that CPU
+ * as {@link Cost#INTERRUPT} and {@code IPI_REQUEST} (the substrate's IPI queues).
+ *
+ * <p>Differences: The substrate has no signals, so the
  * signal that interrupts a {@link Lwkt#PCATCH} wait ({@code lwkt_sleep} returning an error) is posted
  * to the port with {@link #signal()}: a thread's port stands for the thread, as {@code td_msgport}
  * is part of it.
@@ -225,13 +228,20 @@ public final class ThreadPort extends LwktPort {
     return false;
   }
 
-  /** {@code _lwkt_schedule_msg}: wake the owner if it sleeps on this port; on the owner's CPU. */
-  private void scheduleIfWaiting() {
+  /**
+   * {@code _lwkt_schedule_msg}: wake the owner if it sleeps on this port; on the owner's CPU. A
+   * message marked {@code NORESCHED} wakes it without preempting the running thread (invariant 18).
+   */
+  private void scheduleIfWaiting(LwktMsg msg) {
     if ((portFlags & MSGPORTF_WAITING) != 0) {
       Fiber td = owner;
       if (td != null && td.state() == FiberState.BLOCKED) {
         schedules++;
-        td.wake();
+        if (msg.has(MsgFlags.NORESCHED)) {
+          td.wakeNoResched();
+        } else {
+          td.wake();
+        }
       }
     }
   }
@@ -263,7 +273,7 @@ public final class ThreadPort extends LwktPort {
       push(msg, MsgTransition.PUSH);
       localPuts++;
       lastQueueingCpu = cpu.index();
-      scheduleIfWaiting();
+      scheduleIfWaiting(msg);
     } else {
       msg.check(MsgTransition.PUT_DEPART);
       self.chargeIpiSend(cpu.index());
@@ -280,7 +290,7 @@ public final class ThreadPort extends LwktPort {
     port.push(msg, MsgTransition.PUT_ARRIVE);
     port.remotePuts++;
     port.lastQueueingCpu = on.index();
-    port.scheduleIfWaiting();
+    port.scheduleIfWaiting(msg);
   }
 
   // ------------------------------------------------------------------ reply
@@ -298,7 +308,7 @@ public final class ThreadPort extends LwktPort {
         }
         push(msg, MsgTransition.REPLY_QUEUE);
       }
-      scheduleIfWaiting();
+      scheduleIfWaiting(msg);
     } else {
       msg.check(MsgTransition.REPLY_DEPART);
       if (self != null) {
@@ -317,7 +327,7 @@ public final class ThreadPort extends LwktPort {
     } else {
       port.push(msg, MsgTransition.REPLY_ARRIVE_QUEUE);
     }
-    port.scheduleIfWaiting();
+    port.scheduleIfWaiting(msg);
   }
 
   // ------------------------------------------------------------------ owner operations

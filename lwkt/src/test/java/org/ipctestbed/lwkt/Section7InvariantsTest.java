@@ -323,4 +323,39 @@ class Section7InvariantsTest {
     assertEquals(1, inService[0], "the server took one message before it died");
     assertTrue(port.ownerDead());
   }
+
+  /**
+   * A put to a higher-priority thread's port normally makes it preempt the sender at its next safe
+   * point; with {@code NORESCHED} the sender keeps the CPU until it blocks (invariant 18).
+   */
+  @ParameterizedTest
+  @ValueSource(booleans = {false, true})
+  void invariant18_aNoreschedPutWakesTheOwnerWithoutPreemptingTheSender(boolean noresched) {
+    Machine m = org.ipctestbed.substrate.Machine.create(org.ipctestbed.substrate.MachineConfig.builder().cpus(1)
+        .engine("sim").costModel("modern-x86").policy("dragonfly").seed(7).build());
+    ThreadPort port = new ThreadPort(m.cpu(0), "server.port");
+    long[] servedAt = new long[1];
+    m.newKernelProcess("server", 1, 1024).spawnDaemon("server", 0, self -> {
+      port.bindOwner(self);
+      LwktMsg msg = Lwkt.waitport(self, port, 0);
+      servedAt[0] = self.now();
+      Lwkt.replymsg(self, msg, 0);
+    });
+    long[] workDoneAt = new long[1];
+    m.newProcess("client").spawn("client", 0, self -> {
+      self.yieldCpu(); // the server sleeps on its port first
+      LwktMsg msg = new LwktMsg();
+      Lwkt.initmsg(msg, ThreadPort.of(self), noresched ? MsgFlags.NORESCHED : 0);
+      Lwkt.sendmsg(self, port, msg);
+      self.work(50_000);
+      workDoneAt[0] = self.now();
+      Lwkt.waitport(self, ThreadPort.of(self), 0);
+    });
+    m.run();
+    if (noresched) {
+      assertTrue(servedAt[0] >= workDoneAt[0], "the server waited for the sender to block: " + servedAt[0] + " vs " + workDoneAt[0]);
+    } else {
+      assertTrue(servedAt[0] < workDoneAt[0], "the server preempted the sender: " + servedAt[0] + " vs " + workDoneAt[0]);
+    }
+  }
 }

@@ -10,7 +10,7 @@ import java.util.Objects;
  */
 public interface SchedulerPolicy {
   /** The names {@link #named(String)} accepts. */
-  String NAMES = "proportional-share, fixed-priority-rr";
+  String NAMES = "proportional-share, fixed-priority-rr, dragonfly";
 
   /** The policy's name, as recorded with every result. */
   String name();
@@ -28,6 +28,7 @@ public interface SchedulerPolicy {
     return switch (name.trim()) {
       case "proportional-share", "ps", "k42" -> new ProportionalSharePolicy();
       case "fixed-priority-rr", "rr", "lwkt" -> new FixedPriorityRoundRobinPolicy();
+      case "dragonfly", "usched-bsd4" -> new DragonFlyPolicy();
       default ->
           throw new IllegalArgumentException(
               "unknown scheduler policy '" + name + "'; allowed: " + NAMES);

@@ -29,6 +29,16 @@ public final class DirectCallProvider implements IpcProvider {
     return NAME;
   }
 
+  /**
+   * A procedure call has no operating system of its own: under {@code --policy native} the lower
+   * bound runs on {@code proportional-share}, the harness's default, so that its figures stay the
+   * ones every other experiment compares against.
+   */
+  @Override
+  public String nativePolicy() {
+    return "proportional-share";
+  }
+
   @Override
   public String description() {
     return "lower bound, not an OS design: the handler runs as a procedure call in the caller's fiber"

@@ -10,6 +10,7 @@ import java.util.Map;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.HistogramIterationValue;
 import org.ipctestbed.experiments.results.AtomicFiles;
+import org.ipctestbed.experiments.results.Json;
 import org.ipctestbed.experiments.stats.LatencyStats;
 import org.ipctestbed.experiments.stats.Stats;
 import org.knowm.xchart.BitmapEncoder;
@@ -73,12 +74,22 @@ public final class ChartBook {
    * folder never says {@code complete} without its report.
    */
   public static List<Figure> draw(Path dir, List<String> types, java.util.Map<String, Object> metadata) {
+    return draw(dir, types, metadata, w -> {});
+  }
+
+  /**
+   * {@link #draw(Path, List, java.util.Map)}, telling {@code warn} (one line each) about input it had
+   * to leave out: a damaged .hlog file, whose CDF is drawn from the intervals that could be read.
+   */
+  public static List<Figure> draw(Path dir, List<String> types, java.util.Map<String, Object> metadata,
+      java.util.function.Consumer<String> warn) {
     for (String t : types) {
       if (!TYPES.contains(t)) {
         throw new IllegalArgumentException("unknown chart type '" + t + "'; allowed: " + String.join(", ", TYPES));
       }
     }
     ResultData d = new ResultData(dir, metadata);
+    d.warn = warn;
     // Every chart is built (cheap) so that report.md lists them all; only the selected types are rendered.
     List<Figure> figs = new ArrayList<>();
     Render r = new Render(types);
@@ -439,10 +450,29 @@ public final class ChartBook {
 
   // ------------------------------------------------------------------ latency CDF from the .hlog files
 
-  /** The repetitions of one .hlog file merged into one histogram, or null when the file is absent. */
+  /**
+   * The repetitions of one .hlog file merged into one histogram, or null when the file is absent or
+   * nothing in it can be read; a damaged file is reported to {@code warn}.
+   */
   static Histogram readHlog(Path f) {
+    return readHlog(f, w -> {});
+  }
+
+  static Histogram readHlog(Path f, java.util.function.Consumer<String> warn) {
     Histogram merged = null;
-    for (Histogram h : PercentileSpectrum.intervals(f)) {
+    List<Histogram> intervals;
+    try {
+      intervals = PercentileSpectrum.intervals(f);
+    } catch (RuntimeException e) {
+      warn.accept(Json.firstLine(e) + "; its CDF is left out");
+      return null;
+    }
+    long lines = PercentileSpectrum.intervalLines(f);
+    if (intervals.size() < lines) {
+      warn.accept("damaged histogram log " + f + ": " + (lines - intervals.size()) + " of " + lines
+          + " interval line(s) could not be read; its CDF shows the others");
+    }
+    for (Histogram h : intervals) {
       if (merged == null) {
         merged = new Histogram(h.getLowestDiscernibleValue(), h.getHighestTrackableValue(), h.getNumberOfSignificantValueDigits());
       }
@@ -462,7 +492,7 @@ public final class ChartBook {
         c.getStyler().setYAxisMax(1.0);
         int i = 0;
         for (String m : d.mechanisms) {
-          Histogram h = readHlog(d.hlog(p, m, metric));
+          Histogram h = readHlog(d.hlog(p, m, metric), d.warn);
           if (h == null || h.getTotalCount() == 0) {
             continue;
           }

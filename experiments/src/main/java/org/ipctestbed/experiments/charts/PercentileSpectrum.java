@@ -65,6 +65,14 @@ public final class PercentileSpectrum {
    *     file cannot be read
    */
   public static int write(Path dir) {
+    return write(dir, null);
+  }
+
+  /**
+   * {@link #write(Path)}, but a damaged .hlog file is reported to {@code warn} (one line) and its
+   * repetitions left out, instead of failing; {@code warn} null: fail.
+   */
+  public static int write(Path dir, java.util.function.Consumer<String> warn) {
     ResultData d = new ResultData(dir);
     Csv.Table t = ResultsDir.results(dir);
     List<String> lead = t.header().subList(0, t.header().size() - ResultsDir.TAIL.size());
@@ -81,7 +89,17 @@ public final class PercentileSpectrum {
     List<List<String>> rows = new ArrayList<>();
     reps.forEach((key, byRep) -> {
       Map<String, Histogram> byTag = new LinkedHashMap<>();
-      for (Histogram h : intervals(d.hlog(key.get(0), key.get(1), key.get(2)))) {
+      List<Histogram> read;
+      try {
+        read = intervals(d.hlog(key.get(0), key.get(1), key.get(2)));
+      } catch (IllegalArgumentException e) {
+        if (warn == null) {
+          throw e;
+        }
+        warn.accept(e.getMessage() + "; left out of " + FILE);
+        read = List.of();
+      }
+      for (Histogram h : read) {
         byTag.putIfAbsent(h.getTag(), h);
       }
       byRep.forEach((rep, r) -> {
@@ -132,6 +150,23 @@ public final class PercentileSpectrum {
       return out;
     } catch (IOException e) {
       throw new IllegalArgumentException("cannot read histogram log " + f + ": " + e.getMessage(), e);
+    } catch (RuntimeException e) { // HdrHistogram's reader throws unchecked exceptions on damaged lines
+      throw new IllegalArgumentException("damaged histogram log " + f + ": " + e, e);
+    }
+  }
+
+  /**
+   * The number of interval lines in the .hlog file {@code f} (neither a comment, the legend nor a
+   * header line), 0 when absent: what {@link #intervals} should read.
+   */
+  static long intervalLines(Path f) {
+    if (!Files.isRegularFile(f)) {
+      return 0;
+    }
+    try (java.util.stream.Stream<String> lines = Files.lines(f, java.nio.charset.StandardCharsets.ISO_8859_1)) {
+      return lines.filter(l -> !l.isBlank() && !l.startsWith("#") && !l.startsWith("\"StartTimestamp\"")).count();
+    } catch (IOException | java.io.UncheckedIOException e) {
+      return 0;
     }
   }
 }

@@ -20,6 +20,8 @@ import org.ipctestbed.experiments.stats.Stats;
 final class ResultData {
   final Path dir;
   final Map<String, Object> metadata;
+  /** Where input that had to be left out is reported (one line each). */
+  java.util.function.Consumer<String> warn = w -> {};
   final String workload;
   final List<String> params;
   final List<String> varying;

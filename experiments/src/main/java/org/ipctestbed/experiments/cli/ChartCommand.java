@@ -22,8 +22,9 @@ final class ChartCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    int rows = PercentileSpectrum.write(dir);
-    List<ChartBook.Figure> figs = ChartBook.draw(dir, types == null ? ChartBook.TYPES : types);
+    java.util.function.Consumer<String> warn = w -> CliContext.err().println("testbed: warning: " + w);
+    int rows = PercentileSpectrum.write(dir, warn);
+    List<ChartBook.Figure> figs = ChartBook.draw(dir, types == null ? ChartBook.TYPES : types, null, warn);
     for (ChartBook.Figure f : figs) {
       CliContext.out().println(dir.resolve(f.name() + ".png") + "  " + f.caption());
     }

@@ -61,7 +61,29 @@ public final class Main implements Runnable {
       return EXIT_FAILED;
     });
     CliContext.set(out, err, args);
+    for (String a : args) {
+      String bad = nonAsciiDigit(a);
+      if (bad != null) {
+        err.println("testbed: '" + a + "' has the digit '" + bad + "'; numbers take only the ASCII digits 0-9");
+        return EXIT_USAGE;
+      }
+    }
     return cl.execute(args);
+  }
+
+  /**
+   * A digit of another script in {@code arg} (Java's number parsers accept them, and a value would be
+   * stored as typed), or null.
+   */
+  static String nonAsciiDigit(String arg) {
+    for (int i = 0; i < arg.length(); ) {
+      int c = arg.codePointAt(i);
+      if (Character.isDigit(c) && (c < '0' || c > '9')) {
+        return new String(Character.toChars(c));
+      }
+      i += Character.charCount(c);
+    }
+    return null;
   }
 
   static String oneLine(String s) {

@@ -54,7 +54,7 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--deterministic", description = "sim engine: every cost at its mean and no noise, so every repetition gives the same figures (for tests and teaching); default: each cost is a seeded draw from its distribution")
   boolean deterministic;
 
-  @Option(names = "--policy", paramLabel = "NAME", description = "scheduler policy (default: ${DEFAULT-VALUE})", defaultValue = "proportional-share")
+  @Option(names = "--policy", paramLabel = "NAME", description = "scheduler policy: proportional-share, fixed-priority-rr, dragonfly, or native (each strategy on its own OS's policy; default: ${DEFAULT-VALUE})", defaultValue = "proportional-share")
   String policy;
 
   @Option(names = "--out", paramLabel = "DIR", description = "results folder (default: a new folder results/runs/WORKLOAD-YYYYMMDD-HHMMSS, so committed reference results are never replaced)")

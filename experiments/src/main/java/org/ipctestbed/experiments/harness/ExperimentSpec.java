@@ -51,7 +51,9 @@ public record ExperimentSpec(
 
   public ExperimentSpec {
     mechanisms = List.copyOf(mechanisms);
-    engines = List.copyOf(engines);
+    // Names are case-insensitive: canonical before any check reads them (--engine REAL must meet the host-core check).
+    engines = engines.stream().map(e -> e.trim().toLowerCase(java.util.Locale.ROOT)).toList();
+    policy = policy == null ? null : policy.trim().toLowerCase(java.util.Locale.ROOT);
     cpus = List.copyOf(cpus);
     Map<String, List<String>> s = new LinkedHashMap<>();
     sets.forEach((k, v) -> s.put(k, List.copyOf(v)));

@@ -124,13 +124,24 @@ public final class Harness {
 
   /** A resolved, validated experiment: the workload, providers and grid points. */
   public record Plan(ExperimentSpec spec, Workload workload, List<IpcProvider> providers, List<Point> points) {
+    /** Every repetition the run will make, warm-ups included ({@link #plan} keeps it within {@link #MAX_TOTAL_REPS}). */
     public int totalReps() {
-      int n = 0;
-      for (Point p : points) {
-        n += providers.size() * (spec.reps() + spec.warmupsFor(p.engine()));
-      }
-      return n;
+      return Math.toIntExact(totalRepsOf(spec, providers.size(), points));
     }
+  }
+
+  /** The most measured (or warm-up) repetitions per point and strategy: {@code --reps}, {@code --warmup-reps}. */
+  public static final int MAX_REPS = 1_000_000;
+
+  /** The most repetitions of one run, all points, strategies and warm-ups together. */
+  public static final long MAX_TOTAL_REPS = 10_000_000L;
+
+  private static long totalRepsOf(ExperimentSpec spec, int providers, List<Point> points) {
+    long n = 0;
+    for (Point p : points) {
+      n += (long) providers * ((long) spec.reps() + spec.warmupsFor(p.engine()));
+    }
+    return n;
   }
 
   /**
@@ -142,9 +153,18 @@ public final class Harness {
     if (spec.reps() < 1) {
       throw new IllegalArgumentException("--reps must be at least 1, got " + spec.reps());
     }
+    if (spec.reps() > MAX_REPS) {
+      throw new IllegalArgumentException("--reps must be 1.." + MAX_REPS + ", got " + spec.reps());
+    }
     if (spec.warmupReps() < -1) {
       throw new IllegalArgumentException("--warmup-reps must be 0 or more, got " + spec.warmupReps());
     }
+    if (spec.warmupReps() > MAX_REPS) {
+      throw new IllegalArgumentException("--warmup-reps must be 0.." + MAX_REPS + ", got " + spec.warmupReps());
+    }
+    refuseDuplicates("--engine", spec.engines());
+    refuseDuplicates("--cpus", spec.cpus());
+    spec.sets().forEach((k, v) -> refuseDuplicates("--set " + k + "=", v.stream().map(String::trim).toList()));
     Workload workload = WorkloadRegistry.named(spec.workload());
     if (spec.mechanisms().isEmpty()) {
       throw new IllegalArgumentException("no IPC strategy to run; available: "
@@ -162,7 +182,17 @@ public final class Harness {
       EngineKind.named(e);
     }
     org.ipctestbed.substrate.CostModel.named(spec.costModel());
-    SchedulerPolicy.named(spec.policy());
+    if (spec.policy().trim().equals(NATIVE_POLICY)) {
+      for (IpcProvider p : providers) {
+        SchedulerPolicy.named(p.nativePolicy());
+      }
+    } else {
+      try {
+        SchedulerPolicy.named(spec.policy());
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException(e.getMessage() + ", or native (each strategy on its own OS's policy)", e);
+      }
+    }
     int host = Runtime.getRuntime().availableProcessors();
     for (int c : spec.cpus()) {
       if (c < 1 || c > MachineConfig.MAX_CPUS) {
@@ -187,8 +217,23 @@ public final class Harness {
       }
     }
     List<Point> points = expand(spec, workload);
+    long total = totalRepsOf(spec, providers.size(), points);
+    if (total > MAX_TOTAL_REPS) {
+      throw new IllegalArgumentException("the run would make " + total + " repetitions (" + points.size() + " point(s) x "
+          + providers.size() + " strateg(ies) x (reps + warm-ups)); at most " + MAX_TOTAL_REPS + " per run");
+    }
     preflight(spec, workload, providers, points);
     return new Plan(spec, workload, List.copyOf(providers), List.copyOf(points));
+  }
+
+  /** A sweep that lists a value twice would run the same point twice with the same seeds. */
+  private static void refuseDuplicates(String option, List<?> values) {
+    java.util.Set<Object> seen = new java.util.HashSet<>();
+    for (Object v : values) {
+      if (!seen.add(v)) {
+        throw new IllegalArgumentException(option + " lists '" + v + "' twice; give each value once");
+      }
+    }
   }
 
   static List<Point> expand(ExperimentSpec spec, Workload workload) {
@@ -240,7 +285,7 @@ public final class Harness {
   private static void preflight(ExperimentSpec spec, Workload workload, List<IpcProvider> providers, List<Point> points) {
     for (Point p : points) {
       for (IpcProvider provider : providers) {
-        MachineConfig cfg = config(spec, workload, p, spec.seed()).toBuilder().engine(EngineKind.SIM).build();
+        MachineConfig cfg = config(spec, workload, provider, p, spec.seed()).toBuilder().engine(EngineKind.SIM).build();
         Machine m = Machine.create(cfg);
         IpcSystem ipc = provider.install(m);
         try {
@@ -253,13 +298,21 @@ public final class Harness {
     }
   }
 
-  static MachineConfig config(ExperimentSpec spec, Workload workload, Point p, long seed) {
+  /** {@code --policy native}: each strategy runs on its own OS's scheduler ({@link IpcProvider#nativePolicy()}). */
+  public static final String NATIVE_POLICY = "native";
+
+  /** The scheduler policy {@code provider} runs on in {@code spec}. */
+  public static String policyFor(ExperimentSpec spec, IpcProvider provider) {
+    return spec.policy().trim().equals(NATIVE_POLICY) ? provider.nativePolicy() : spec.policy();
+  }
+
+  static MachineConfig config(ExperimentSpec spec, Workload workload, IpcProvider provider, Point p, long seed) {
     MachineConfig.Builder b = MachineConfig.builder()
         .cpus(p.cpus())
         .engine(p.engine())
         .costModel(spec.costModel())
         .deterministic(spec.deterministic())
-        .policy(spec.policy())
+        .policy(policyFor(spec, provider))
         .seed(seed);
     return workload.machine(b, WorkloadParams.of(workload, p.params())).build();
   }
@@ -393,7 +446,7 @@ public final class Harness {
 
   /** One repetition on a fresh machine. */
   static RepResult runOnce(ExperimentSpec spec, Workload workload, IpcProvider provider, Point point, int rep, long seed) {
-    Machine m = Machine.create(config(spec, workload, point, seed));
+    Machine m = Machine.create(config(spec, workload, provider, point, seed));
     IpcSystem ipc = provider.install(m);
     RunMeasurements meas = new RunMeasurements();
     workload.install(m, ipc, WorkloadParams.of(workload, point.params()), meas);

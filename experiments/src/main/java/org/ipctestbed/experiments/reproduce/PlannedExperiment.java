@@ -17,6 +17,7 @@ import java.util.Map;
  * @param sets parameter values in the full plan (a list of several values sweeps)
  * @param quickReps repetitions with {@code --quick}
  * @param quickSets parameters overriding {@code sets} with {@code --quick} (smaller op counts)
+ * @param policy scheduler policy, or {@code native} (each strategy on its own OS's policy)
  */
 public record PlannedExperiment(
     String name,
@@ -28,4 +29,12 @@ public record PlannedExperiment(
     int reps,
     Map<String, List<String>> sets,
     int quickReps,
-    Map<String, List<String>> quickSets) {}
+    Map<String, List<String>> quickSets,
+    String policy) {
+
+  /** An experiment on the harness's default policy, {@code proportional-share}. */
+  public PlannedExperiment(String name, String workload, String claim, String engine, List<Integer> cpus, String costModel,
+      int reps, Map<String, List<String>> sets, int quickReps, Map<String, List<String>> quickSets) {
+    this(name, workload, claim, engine, cpus, costModel, reps, sets, quickReps, quickSets, "proportional-share");
+  }
+}

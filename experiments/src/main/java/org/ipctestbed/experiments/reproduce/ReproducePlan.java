@@ -105,6 +105,10 @@ public final class ReproducePlan {
     p.add(sim("fairness", "fairness",
         "CPU time of one heavy and several light clients sharing one server: whose account pays for the service.",
         sets("ops", "5000"), sets("ops", "500")));
+    p.add(new PlannedExperiment("fairness-native", "fairness",
+        "The fairness experiment with each strategy on its own OS's scheduler (--policy native): PPC on K42's proportional share, "
+            + "LWKT on DragonFly's LWKT scheduler with usched_bsd4's decaying-usage priority on top.",
+        "sim", List.of(2), "modern-x86", 10, sets("ops", "5000"), 3, sets("ops", "500"), "native"));
     p.add(sim("preemption-during-service", "preemption-during-service",
         "Calls whose service outlasts the scheduling quantum: latency and who is charged when the scheduler interrupts a borrowed CPU.",
         sets("ops", "2000", "warmup", "100"), sets("ops", "200", "warmup", "20")));
@@ -194,7 +198,7 @@ public final class ReproducePlan {
         continue;
       }
       ExperimentSpec spec = new ExperimentSpec(e.workload(), present, List.of(e.engine()), e.cpus(),
-          quick ? e.quickReps() : e.reps(), -1, 1, quick ? e.quickSets() : e.sets(), e.costModel(), "proportional-share",
+          quick ? e.quickReps() : e.reps(), -1, 1, quick ? e.quickSets() : e.sets(), e.costModel(), e.policy(),
           root.resolve(e.name()), "testbed reproduce" + (quick ? " --quick" : "") + " (experiment " + e.name() + ")", false);
       try {
         Harness.Outcome o = new Harness().reference(true).force(force).runWithShutdownHook(spec,

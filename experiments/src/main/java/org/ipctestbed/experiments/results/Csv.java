@@ -93,7 +93,7 @@ public final class Csv {
   public static Table read(Path file) {
     String text;
     try {
-      text = Files.readString(file, StandardCharsets.UTF_8);
+      text = Json.utf8(file, Files.readAllBytes(file));
     } catch (IOException e) {
       throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
     }

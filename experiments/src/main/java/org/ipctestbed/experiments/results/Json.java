@@ -1,284 +1,190 @@
 package org.ipctestbed.experiments.results;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
+import com.fasterxml.jackson.core.JsonGenerator;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.core.util.DefaultIndenter;
+import com.fasterxml.jackson.core.util.DefaultPrettyPrinter;
+import com.fasterxml.jackson.core.util.Separators;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonSerializer;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
+import com.fasterxml.jackson.databind.SerializerProvider;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.module.SimpleModule;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
 /**
- * Just enough JSON for {@code metadata.json}: a pretty printer for maps, lists, strings, numbers,
- * booleans and null (maps keep their order), and a strict parser for reading metadata back in {@code
- * chart} and {@code compare}. Not a general-purpose library: no streaming, numbers come back as
- * {@link Long} when integral and {@link Double} otherwise.
+ * JSON for {@code metadata.json} and the benchmark results, through Jackson: the one class that owns
+ * that dependency (as {@code Coroutine} owns the JDK's continuations), so its configuration and the
+ * failures it turns into clear errors are in one place.
+ *
+ * <p>Writing: maps keep their insertion order, two-space indentation, {@code "\n"} line ends on every
+ * OS and a final line break, so the same map gives the same bytes; a non-finite double is written as
+ * {@code null}, a finite one with {@link Csv#number}'s ten significant digits.
+ *
+ * <p>Reading is strict and bounded: integral numbers come back as {@link Long} (as before), others as
+ * {@link Double}; a duplicate key, trailing content or nesting deeper than {@link #MAX_DEPTH} is an
+ * error; every error is an {@link IllegalArgumentException} of one line naming the line and column
+ * (and the file, for {@link #read(Path)}), never a stack overflow. Bytes that are not UTF-8 are
+ * named as such.
  */
 public final class Json {
   private Json() {}
 
-  /** {@code value} as indented JSON text with a final line break. */
+  /** The deepest nesting a reader accepts: metadata.json needs four levels. */
+  public static final int MAX_DEPTH = 64;
+
+  private static final ObjectMapper MAPPER = mapper();
+  private static final ObjectWriter WRITER = MAPPER.writer(printer());
+
+  private static ObjectMapper mapper() {
+    SimpleModule doubles = new SimpleModule("testbed-doubles");
+    JsonSerializer<Number> finiteOrNull = new JsonSerializer<>() {
+      @Override
+      public void serialize(Number v, JsonGenerator g, SerializerProvider p) throws IOException {
+        double d = v.doubleValue();
+        if (Double.isFinite(d)) {
+          g.writeNumber(Csv.number(d));
+        } else {
+          g.writeNull();
+        }
+      }
+    };
+    doubles.addSerializer(Double.class, finiteOrNull);
+    doubles.addSerializer(Float.class, finiteOrNull);
+    JsonMapper m = JsonMapper.builder()
+        .enable(DeserializationFeature.USE_LONG_FOR_INTS)
+        .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+        .enable(StreamReadFeature.INCLUDE_SOURCE_IN_LOCATION)
+        .addModule(doubles)
+        .build();
+    m.getFactory().setStreamReadConstraints(StreamReadConstraints.builder().maxNestingDepth(MAX_DEPTH).build());
+    return m;
+  }
+
+  private static DefaultPrettyPrinter printer() {
+    DefaultIndenter lines = new DefaultIndenter("  ", "\n");
+    DefaultPrettyPrinter p = new DefaultPrettyPrinter()
+        .withSeparators(Separators.createDefaultInstance().withObjectFieldValueSpacing(Separators.Spacing.AFTER));
+    p.indentObjectsWith(lines);
+    p.indentArraysWith(lines);
+    return p;
+  }
+
+  /** {@code value} (maps, lists, strings, numbers, booleans, null) as indented JSON text with a final line break. */
   public static String write(Object value) {
-    StringBuilder sb = new StringBuilder();
-    write(sb, value, 0);
-    return sb.append('\n').toString();
-  }
-
-  private static void write(StringBuilder sb, Object v, int indent) {
-    if (v == null) {
-      sb.append("null");
-    } else if (v instanceof String s) {
-      string(sb, s);
-    } else if (v instanceof Boolean b) {
-      sb.append(b);
-    } else if (v instanceof Double || v instanceof Float) {
-      double d = ((Number) v).doubleValue();
-      sb.append(Double.isFinite(d) ? Csv.number(d) : "null");
-    } else if (v instanceof Number n) {
-      sb.append(n.longValue());
-    } else if (v instanceof Map<?, ?> m) {
-      if (m.isEmpty()) {
-        sb.append("{}");
-        return;
-      }
-      sb.append("{\n");
-      int i = 0;
-      for (Map.Entry<?, ?> e : m.entrySet()) {
-        pad(sb, indent + 1);
-        string(sb, String.valueOf(e.getKey()));
-        sb.append(": ");
-        write(sb, e.getValue(), indent + 1);
-        sb.append(++i < m.size() ? ",\n" : "\n");
-      }
-      pad(sb, indent);
-      sb.append('}');
-    } else if (v instanceof Iterable<?> it) {
-      List<Object> l = new ArrayList<>();
-      it.forEach(l::add);
-      if (l.isEmpty()) {
-        sb.append("[]");
-        return;
-      }
-      boolean flat = l.stream().allMatch(x -> !(x instanceof Map<?, ?>) && !(x instanceof Iterable<?>));
-      sb.append(flat ? "[" : "[\n");
-      for (int i = 0; i < l.size(); i++) {
-        if (!flat) {
-          pad(sb, indent + 1);
-        }
-        write(sb, l.get(i), indent + 1);
-        if (i + 1 < l.size()) {
-          sb.append(flat ? ", " : ",\n");
-        } else if (!flat) {
-          sb.append('\n');
-        }
-      }
-      if (!flat) {
-        pad(sb, indent);
-      }
-      sb.append(']');
-    } else {
-      string(sb, v.toString());
+    try {
+      return WRITER.writeValueAsString(value) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException("cannot write JSON: " + e.getOriginalMessage(), e);
     }
-  }
-
-  private static void pad(StringBuilder sb, int indent) {
-    sb.append("  ".repeat(indent));
-  }
-
-  private static void string(StringBuilder sb, String s) {
-    sb.append('"');
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
-      switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        default -> {
-          if (c < 0x20) {
-            sb.append(String.format("\\u%04x", (int) c));
-          } else {
-            sb.append(c);
-          }
-        }
-      }
-    }
-    sb.append('"');
   }
 
   /**
-   * Parses JSON text.
+   * Parses {@code text}: maps, lists, strings, {@link Long}, {@link Double}, booleans and null.
    *
-   * @throws IllegalArgumentException naming the offset of the first error
+   * @throws IllegalArgumentException naming the line and column of the first problem
    */
   public static Object parse(String text) {
-    Parser p = new Parser(text);
-    p.ws();
-    Object v = p.value();
-    p.ws();
-    if (p.i != text.length()) {
-      throw p.error("trailing characters");
+    JsonParser p = null;
+    try {
+      p = MAPPER.createParser(text);
+      return MAPPER.readValue(p, Object.class);
+    } catch (JsonProcessingException e) {
+      // A limit (nesting depth) is reported without a location: the parser knows where it stopped.
+      JsonLocation at = e.getLocation() != null ? e.getLocation() : p == null ? null : p.currentLocation();
+      throw new IllegalArgumentException(where(at) + problem(e), e);
+    } catch (IOException e) {
+      throw new IllegalArgumentException(e.getMessage(), e);
+    } finally {
+      if (p != null) {
+        try {
+          p.close();
+        } catch (IOException ignored) {
+          // a parser over a string holds nothing to release
+        }
+      }
     }
-    return v;
   }
 
-  private static final class Parser {
-    final String s;
-    int i;
-
-    Parser(String s) {
-      this.s = s;
+  /**
+   * Reads and parses the JSON file {@code f}.
+   *
+   * @throws IllegalArgumentException of one line naming {@code f}: not readable, not UTF-8 (with the
+   *     byte offset), or not valid JSON (with the line and column)
+   */
+  public static Object read(Path f) {
+    byte[] bytes;
+    try {
+      bytes = Files.readAllBytes(f);
+    } catch (IOException e) {
+      throw new IllegalArgumentException("cannot read " + f + ": " + e.getMessage(), e);
     }
-
-    IllegalArgumentException error(String what) {
-      return new IllegalArgumentException("malformed JSON at offset " + i + ": " + what);
+    String text = utf8(f, bytes);
+    try {
+      return parse(text);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(f + ": " + e.getMessage(), e);
     }
+  }
 
-    void ws() {
-      while (i < s.length() && Character.isWhitespace(s.charAt(i))) {
-        i++;
-      }
+  /**
+   * {@code bytes} of {@code f} decoded strictly as UTF-8.
+   *
+   * @throws IllegalArgumentException naming the file and the offset of the first byte that is not UTF-8
+   */
+  public static String utf8(Path f, byte[] bytes) {
+    try {
+      return StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes))
+          .toString();
+    } catch (MalformedInputException e) {
+      int at = firstBad(bytes);
+      throw new IllegalArgumentException(f + " is not UTF-8 text (byte " + at + " of " + bytes.length + ")", e);
+    } catch (CharacterCodingException e) {
+      throw new IllegalArgumentException(f + " is not UTF-8 text", e);
     }
+  }
 
-    Object value() {
-      if (i >= s.length()) {
-        throw error("unexpected end");
-      }
-      char c = s.charAt(i);
-      switch (c) {
-        case '{':
-          return object();
-        case '[':
-          return array();
-        case '"':
-          return str();
-        case 't':
-          return literal("true", Boolean.TRUE);
-        case 'f':
-          return literal("false", Boolean.FALSE);
-        case 'n':
-          return literal("null", null);
-        default:
-          return number();
-      }
-    }
+  private static int firstBad(byte[] bytes) {
+    var dec = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    var out = java.nio.CharBuffer.allocate(bytes.length + 1);
+    dec.decode(in, out, true);
+    return in.position();
+  }
 
-    Object literal(String word, Object v) {
-      if (!s.startsWith(word, i)) {
-        throw error("expected " + word);
-      }
-      i += word.length();
-      return v;
-    }
+  /** The first line of {@code e}'s message, or its type when it has none. */
+  public static String firstLine(Throwable e) {
+    String m = e.getMessage();
+    return m == null || m.isBlank() ? e.getClass().getSimpleName() : m.lines().findFirst().orElse("").strip();
+  }
 
-    Map<String, Object> object() {
-      Map<String, Object> m = new LinkedHashMap<>();
-      i++;
-      ws();
-      if (i < s.length() && s.charAt(i) == '}') {
-        i++;
-        return m;
-      }
-      while (true) {
-        ws();
-        if (i >= s.length() || s.charAt(i) != '"') {
-          throw error("expected a key");
-        }
-        String k = str();
-        ws();
-        expect(':');
-        ws();
-        m.put(k, value());
-        ws();
-        if (i < s.length() && s.charAt(i) == ',') {
-          i++;
-          continue;
-        }
-        expect('}');
-        return m;
-      }
-    }
+  private static String where(JsonLocation l) {
+    return l == null || l.getLineNr() < 1 ? "" : "line " + l.getLineNr() + ", column " + l.getColumnNr() + ": ";
+  }
 
-    List<Object> array() {
-      List<Object> l = new ArrayList<>();
-      i++;
-      ws();
-      if (i < s.length() && s.charAt(i) == ']') {
-        i++;
-        return l;
-      }
-      while (true) {
-        ws();
-        l.add(value());
-        ws();
-        if (i < s.length() && s.charAt(i) == ',') {
-          i++;
-          continue;
-        }
-        expect(']');
-        return l;
-      }
+  private static String problem(JsonProcessingException e) {
+    String m = e.getOriginalMessage();
+    if (m == null) {
+      return e.getClass().getSimpleName();
     }
-
-    void expect(char c) {
-      if (i >= s.length() || s.charAt(i) != c) {
-        throw error("expected '" + c + "'");
-      }
-      i++;
-    }
-
-    String str() {
-      StringBuilder sb = new StringBuilder();
-      i++;
-      while (true) {
-        if (i >= s.length()) {
-          throw error("unterminated string");
-        }
-        char c = s.charAt(i++);
-        if (c == '"') {
-          return sb.toString();
-        }
-        if (c == '\\') {
-          if (i >= s.length()) {
-            throw error("unterminated escape");
-          }
-          char e = s.charAt(i++);
-          switch (e) {
-            case 'n' -> sb.append('\n');
-            case 'r' -> sb.append('\r');
-            case 't' -> sb.append('\t');
-            case 'b' -> sb.append('\b');
-            case 'f' -> sb.append('\f');
-            case 'u' -> {
-              if (i + 4 > s.length()) {
-                throw error("short \\u escape");
-              }
-              sb.append((char) Integer.parseInt(s.substring(i, i + 4), 16));
-              i += 4;
-            }
-            default -> sb.append(e);
-          }
-        } else {
-          sb.append(c);
-        }
-      }
-    }
-
-    Object number() {
-      int start = i;
-      while (i < s.length() && "+-0123456789.eE".indexOf(s.charAt(i)) >= 0) {
-        i++;
-      }
-      String t = s.substring(start, i);
-      if (t.isEmpty()) {
-        throw error("unexpected character '" + s.charAt(i) + "'");
-      }
-      try {
-        if (t.matches("-?\\d+")) {
-          return Long.parseLong(t);
-        }
-        return Double.parseDouble(t);
-      } catch (NumberFormatException e) {
-        throw error("bad number '" + t + "'");
-      }
-    }
+    int nl = m.indexOf('\n');
+    return (nl < 0 ? m : m.substring(0, nl)).strip();
   }
 }

@@ -88,21 +88,17 @@ public final class ResultsDir {
    */
   @SuppressWarnings("unchecked")
   static Map<String, Object> readMetadata(Path f) {
-    try {
-      if (Json.parse(Files.readString(f)) instanceof Map<?, ?> m) {
-        return (Map<String, Object>) m;
-      }
-      throw new IllegalArgumentException(f + " is not a JSON object");
-    } catch (IOException e) {
-      throw new IllegalArgumentException("cannot read " + f + ": " + e.getMessage(), e);
+    if (Json.read(f) instanceof Map<?, ?> m) {
+      return (Map<String, Object>) m;
     }
+    throw new IllegalArgumentException(f + " is not a JSON object");
   }
 
   /** Whether {@code f} is a metadata.json this testbed wrote (any schema version: an old run may be replaced). */
   static boolean isTestbedMetadata(Path f) {
     try {
-      return Json.parse(Files.readString(f)) instanceof Map<?, ?> m && SCHEMA.equals(m.get("schema"));
-    } catch (IOException | IllegalArgumentException e) {
+      return Json.read(f) instanceof Map<?, ?> m && SCHEMA.equals(m.get("schema"));
+    } catch (IllegalArgumentException e) {
       return false;
     }
   }
@@ -121,14 +117,7 @@ public final class ResultsDir {
     if (!Files.isRegularFile(f)) {
       throw new IllegalArgumentException(dir + " is not a results folder: it has no " + METADATA);
     }
-    Object o;
-    try {
-      o = Json.parse(Files.readString(f));
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(f + " is not valid JSON: " + e.getMessage(), e);
-    }
+    Object o = Json.read(f);
     if (!(o instanceof Map<?, ?> m) || !SCHEMA.equals(m.get("schema"))) {
       throw new IllegalArgumentException(f + " is not testbed metadata (schema is not '" + SCHEMA + "')");
     }
@@ -137,7 +126,64 @@ public final class ResultsDir {
       throw new IllegalArgumentException(
           dir + " holds results of schema version " + v + "; this testbed reads version " + SCHEMA_VERSION + " (re-run the experiment)");
     }
+    checkFields(f, (Map<String, Object>) m);
     return (Map<String, Object>) m;
+  }
+
+  /** The fields chart, compare and the report read, with their JSON types: a file without them is refused. */
+  private static final Map<String, Class<?>> REQUIRED = requiredFields();
+
+  private static Map<String, Class<?>> requiredFields() {
+    Map<String, Class<?>> r = new java.util.LinkedHashMap<>();
+    r.put("status", String.class);
+    r.put("interrupted", Boolean.class);
+    r.put("workload", String.class);
+    r.put("mechanisms", List.class);
+    r.put("engines", List.class);
+    r.put("cpus", List.class);
+    r.put("reps", Long.class);
+    r.put("seed", Long.class);
+    r.put("params", Map.class);
+    r.put("varying", List.class);
+    r.put("costModel", Map.class);
+    r.put("policy", String.class);
+    r.put("repetitions", List.class);
+    return r;
+  }
+
+  private static final List<String> STATUSES = List.of("running", "complete", "interrupted", "failed");
+
+  /** Strict schema check of a version-1 metadata map: one line naming the first bad field. */
+  private static void checkFields(Path f, Map<String, Object> m) {
+    for (Map.Entry<String, Class<?>> e : REQUIRED.entrySet()) {
+      Object v = m.get(e.getKey());
+      if (!e.getValue().isInstance(v)) {
+        throw new IllegalArgumentException(f + ": field '" + e.getKey() + "' must be " + jsonType(e.getValue()) + ", got "
+            + (v == null ? (m.containsKey(e.getKey()) ? "null" : "nothing") : jsonType(v.getClass())));
+      }
+    }
+    if (!STATUSES.contains(m.get("status"))) {
+      throw new IllegalArgumentException(f + ": field 'status' must be one of " + STATUSES + ", got '" + m.get("status") + "'");
+    }
+  }
+
+  private static String jsonType(Class<?> c) {
+    if (String.class.isAssignableFrom(c)) {
+      return "a string";
+    }
+    if (Boolean.class.isAssignableFrom(c)) {
+      return "true or false";
+    }
+    if (Long.class.isAssignableFrom(c)) {
+      return "an integer";
+    }
+    if (Number.class.isAssignableFrom(c)) {
+      return "a number";
+    }
+    if (List.class.isAssignableFrom(c)) {
+      return "a list";
+    }
+    return Map.class.isAssignableFrom(c) ? "an object" : c.getSimpleName();
   }
 
   /**
@@ -157,7 +203,28 @@ public final class ResultsDir {
         || !t.header().subList(t.header().size() - TAIL.size(), t.header().size()).equals(TAIL)) {
       throw new IllegalArgumentException(f + " does not have the columns of schema version " + SCHEMA_VERSION + ": " + t.header());
     }
+    checkNumbers(f, t);
     return t;
+  }
+
+  /** The columns of results.csv that hold numbers. */
+  private static final List<String> NUMERIC = List.of("cpus", "rep", "seed", "value");
+
+  /** Every numeric field of results.csv parses: one line naming the file, line and column of the first that does not. */
+  private static void checkNumbers(Path f, Csv.Table t) {
+    int[] cols = NUMERIC.stream().mapToInt(t.header()::lastIndexOf).toArray();
+    for (int r = 0; r < t.rows().size(); r++) {
+      List<String> row = t.rows().get(r);
+      for (int i = 0; i < cols.length; i++) {
+        String v = row.get(cols[i]);
+        try {
+          Csv.parseNumber(v);
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException(f + " line " + (r + 2) + ", column " + (cols[i] + 1) + " (" + NUMERIC.get(i) + "): '"
+              + v + "' is not a number");
+        }
+      }
+    }
   }
 
   /** The parameter columns of a results.csv header. */

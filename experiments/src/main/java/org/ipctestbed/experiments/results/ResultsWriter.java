@@ -239,6 +239,16 @@ public final class ResultsWriter {
     return h;
   }
 
+  /** The scheduler policy strategy {@code mechanism} ran on (its native one under {@code --policy native}). */
+  private String policyOf(String mechanism) {
+    for (IpcProvider p : plan.providers()) {
+      if (p.name().equals(mechanism)) {
+        return org.ipctestbed.experiments.harness.Harness.policyFor(plan.spec(), p);
+      }
+    }
+    return plan.spec().policy();
+  }
+
   /** The tidy rows of one repetition. */
   List<List<String>> rows(RepResult r) {
     List<String> prefix = new ArrayList<>();
@@ -247,7 +257,7 @@ public final class ResultsWriter {
     prefix.add(r.mechanism());
     prefix.add(p.engine());
     prefix.add(plan.spec().costModel());
-    prefix.add(plan.spec().policy());
+    prefix.add(policyOf(r.mechanism()));
     prefix.add(Integer.toString(p.cpus()));
     prefix.addAll(p.params().values());
     prefix.add(Integer.toString(r.rep()));
@@ -409,14 +419,19 @@ public final class ResultsWriter {
     }
     m.put("published", published);
     m.put("policy", spec.policy());
+    Map<String, Object> policies = new LinkedHashMap<>();
+    for (IpcProvider p : plan.providers()) {
+      policies.put(p.name(), org.ipctestbed.experiments.harness.Harness.policyFor(spec, p));
+    }
+    m.put("policyByMechanism", policies);
     m.put("machineConfig", org.ipctestbed.substrate.MachineConfig.builder()
-        .cpus(spec.cpus().get(0)).engine(spec.engines().get(0)).costModel(spec.costModel()).deterministic(spec.deterministic()).policy(spec.policy())
+        .cpus(spec.cpus().get(0)).engine(spec.engines().get(0)).costModel(spec.costModel()).deterministic(spec.deterministic()).policy(policyOf(plan.providers().get(0).name()))
         .seed(spec.seed()).build().asMap());
     m.put("environment", environment);
     m.put("git", git);
     m.put("startedAt", started);
     m.put("endedAt", st.equals(RUNNING) ? null : Instant.now().toString());
-    m.put("plannedReps", plan.points().size() * plan.providers().size() * spec.reps());
+    m.put("plannedReps", (long) plan.points().size() * plan.providers().size() * spec.reps());
     m.put("completedReps", results.size());
     List<Object> reps = new ArrayList<>();
     long clamped = 0;

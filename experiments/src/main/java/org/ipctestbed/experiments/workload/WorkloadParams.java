@@ -62,6 +62,9 @@ public final class WorkloadParams {
     String s = text(name);
     long v;
     try {
+      if (!s.replace("_", "").matches("[-+]?[0-9]+")) {
+        throw new NumberFormatException("only the ASCII digits 0-9"); // Long.parseLong takes any script's digits
+      }
       v = Long.parseLong(s.replace("_", ""));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(

@@ -100,8 +100,17 @@ class FilesTest {
   }
 
   @Test
-  void malformedJsonNamesTheOffset() {
+  void malformedJsonNamesTheLineAndColumn() {
     IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\": [1, 2}"));
-    assertTrue(e.getMessage().contains("offset"), e.getMessage());
+    assertTrue(e.getMessage().startsWith("line 1, column 12: "), e.getMessage());
+  }
+
+  @Test
+  void jsonIsWrittenTheSameWayEveryTime() {
+    Map<String, Object> m = new java.util.LinkedHashMap<>();
+    m.put("z", 1);
+    m.put("a", List.of(Map.of("k", 0.1), Double.NaN));
+    assertEquals(Json.write(m), Json.write(new java.util.LinkedHashMap<>(m)));
+    assertEquals("{\n  \"z\": 1,\n  \"a\": [\n    {\n      \"k\": 0.1\n    },\n    null\n  ]\n}\n", Json.write(m));
   }
 }

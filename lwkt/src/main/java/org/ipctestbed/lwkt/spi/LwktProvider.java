@@ -16,6 +16,12 @@ public final class LwktProvider implements IpcProvider {
     return "DragonFly BSD LWKT message ports: thread ports, domsg/sendmsg with reply ports, cross-CPU puts as IPIs";
   }
 
+  /** DragonFly's per-CPU LWKT scheduler with {@code usched_bsd4} on top ({@code DragonFlyPolicy}). */
+  @Override
+  public String nativePolicy() {
+    return "dragonfly";
+  }
+
   @Override
   public IpcSystem install(Machine machine) {
     return new LwktIpcSystem(machine);

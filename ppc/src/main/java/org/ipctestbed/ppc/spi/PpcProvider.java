@@ -16,6 +16,11 @@ public final class PpcProvider implements IpcProvider {
   }
 
   @Override
+  public String nativePolicy() {
+    return "proportional-share"; // K42's kernel scheduler: proportional share with priority classes
+  }
+
+  @Override
   public String description() {
     return "K42 Protected Procedure Call: same-CPU hand-off in the caller's domain, remote mailbox, async buffers";
   }
