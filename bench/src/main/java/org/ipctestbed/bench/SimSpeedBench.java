@@ -31,11 +31,18 @@ public class SimSpeedBench {
   @Param({"1", "16", "256"})
   public int cpus;
 
+  /**
+   * {@code deterministic}: every cost at its mean; {@code variable}: each cost a seeded draw (issue
+   * 12); the contention model is on in both. The ratio of the two is the price of variability.
+   */
+  @Param({"deterministic"})
+  public String variability;
+
   private SimSpeedDriver.Prepared prepared;
 
   @Setup(Level.Invocation)
   public void build() {
-    prepared = SimSpeedDriver.prepare(mechanism, cpus, ROUND_TRIPS_PER_CPU);
+    prepared = SimSpeedDriver.prepare(mechanism, cpus, ROUND_TRIPS_PER_CPU, !"variable".equals(variability));
   }
 
   @Benchmark

@@ -79,12 +79,18 @@ public final class SimSpeedDriver {
    * @throws IllegalArgumentException for an unknown mechanism (naming the available ones) or bad counts
    */
   public static Prepared prepare(String mechanism, int cpus, int roundTripsPerCpu) {
+    return prepare(mechanism, cpus, roundTripsPerCpu, true);
+  }
+
+  /** As {@link #prepare(String, int, int)}, with every cost at its mean or drawn from its distribution. */
+  public static Prepared prepare(String mechanism, int cpus, int roundTripsPerCpu, boolean deterministic) {
     if (roundTripsPerCpu < 1) {
       throw new IllegalArgumentException("round trips per CPU must be >= 1, got " + roundTripsPerCpu);
     }
     Machine m =
         Machine.create(
-            MachineConfig.builder().cpus(cpus).engine("sim").costModel("modern-x86").policy("proportional-share").seed(7).build());
+            MachineConfig.builder().cpus(cpus).engine("sim").costModel("modern-x86").deterministic(deterministic)
+                .policy("proportional-share").seed(7).build());
     long[] completed = new long[cpus];
     if (SUBSTRATE.equals(mechanism)) {
       for (int cpu = 0; cpu < cpus; cpu++) {

@@ -34,7 +34,7 @@ final class ValidationCommand implements Callable<Integer> {
   @Option(names = "--reps", paramLabel = "R", description = "repetitions per engine (default: 5, 3 with --quick)")
   Integer reps;
 
-  @Option(names = "--quick", description = "fewer operations and repetitions (about 3 minutes on 2 cores)")
+  @Option(names = "--quick", description = "fewer operations and repetitions (about 1 minute on 2 cores)")
   boolean quick;
 
   @Option(names = {"-q", "--quiet"}, description = "no progress lines")
