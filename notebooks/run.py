@@ -10,7 +10,8 @@ Three modes:
   (after ``./testbed reproduce`` regenerated results/).
 * ``./testbed notebooks DIR [--baseline OLD]``: executes every notebook against another results
   folder (one experiment's folder or a folder of them) and writes the executed copies to
-  ``DIR/notebooks/`` (or ``--out``); the comparison notebook compares OLD with DIR.
+  ``DIR/notebooks/`` (``DIR-notebooks/`` beside one experiment's folder, or ``--out``); the
+  comparison notebook compares OLD with DIR.
 
 Before the notebooks, the tests in notebooks/tests check the notebooks' statistics against the
 harness's files in the same folder.
@@ -276,7 +277,7 @@ def main(argv):
     p.add_argument("results", nargs="?", help="a results folder (default: the committed results/, checked against the stored outputs)")
     p.add_argument("--baseline", help="the folder the comparison notebook compares RESULTS with (default: two experiments of one workload in RESULTS)")
     p.add_argument("--store", action="store_true", help="write the outputs into notebooks/*.ipynb (only against the committed results/)")
-    p.add_argument("--out", help="where executed copies go when RESULTS is given (default RESULTS/notebooks)")
+    p.add_argument("--out", help="where executed copies go when RESULTS is given (default RESULTS/notebooks, or RESULTS-notebooks beside one experiment's folder)")
     p.add_argument("--only", help="comma-separated notebook names (default: all)")
     p.add_argument("--cell-timeout", type=int, default=600, help="seconds one cell may run (default 600)")
     p.add_argument("--timeout", type=int, default=1800, help="seconds all notebooks may run together (default 1800)")
@@ -296,19 +297,26 @@ def main(argv):
 
     results = Path(a.results).resolve() if a.results else COMMITTED
     if not results.is_dir():
-        return usage_error(f"results folder {a.results} does not exist; give a folder written by ./testbed run or reproduce")
+        return usage_error(f"results folder {a.results or results} does not exist; give a folder written by ./testbed run or reproduce")
     committed = results == COMMITTED.resolve()
     if a.store and not committed:
         return usage_error("--store writes the committed notebooks, whose outputs must come from results/: give no RESULTS_DIR")
     if a.store and a.baseline:
         return usage_error("--store takes no --baseline: the stored comparison is the default one")
+    if committed and a.baseline and not a.out:
+        return usage_error("--baseline against the committed results/ needs --out DIR: nothing is written into results/")
     baseline = Path(a.baseline).resolve() if a.baseline else None
     if baseline is not None and not baseline.is_dir():
         return usage_error(f"baseline folder {a.baseline} does not exist")
     todo = notebooks(a.only.split(",") if a.only else [])
     out = None
     if not committed or baseline is not None:
-        out = Path(a.out).resolve() if a.out else results / "notebooks"
+        # A folder of experiments takes the executed copies in notebooks/ (skipped when experiments are
+        # looked for); beside one experiment's folder they go to NAME-notebooks/, since a sub-folder in
+        # it would be a foreign file to the next run into that folder.
+        single = (results / "metadata.json").is_file()
+        default = results.parent / f"{results.name}-notebooks" if single else results / "notebooks"
+        out = Path(a.out).resolve() if a.out else default
         out.mkdir(parents=True, exist_ok=True)
 
     import nbformat

@@ -236,11 +236,17 @@ def value_at_percentile(rows, p):
     The value of the first row (in increasing value) whose cumulative count reaches
     ``max(1, ceil(p' / 100 * total))``, p' being p one ulp lower: exactly the p50 ... max of results.csv.
     """
+    return values_at_percentiles(rows, [p])[0]
+
+
+def values_at_percentiles(rows, ps):
+    """:func:`value_at_percentile` for every percentile in ``ps`` at once (one sort, one search)."""
     rows = rows.sort_values("value")
+    cumulative = rows["cumulative_count"].to_numpy()
+    values = rows["value"].to_numpy(dtype=float)
     total = int(rows["total_count"].iloc[0])
-    need = max(1, math.ceil(np.nextafter(float(p), -math.inf) / 100.0 * total))
-    hit = rows[rows["cumulative_count"] >= need]
-    return float(hit["value"].iloc[0])
+    need = [max(1, math.ceil(np.nextafter(float(p), -math.inf) / 100.0 * total)) for p in ps]
+    return [float(values[i]) for i in np.searchsorted(cumulative, need, side="left")]
 
 
 def spectrum_key_columns(spectrum):
@@ -258,8 +264,7 @@ def percentile_table(exp, metric, ps, point=None):
     keys = spectrum_key_columns(s)
     for key, g in s.groupby(keys, sort=False):
         row = dict(zip(keys, key))
-        for p in ps:
-            row[p] = value_at_percentile(g, p)
+        row.update(zip(ps, values_at_percentiles(g, ps)))
         out.append(row)
     return pd.DataFrame(out)
 
