@@ -508,6 +508,11 @@ public final class Dispatcher {
   private void runEntry(Fiber self) {
     for (;;) {
       int bits = interrupts.takeAll();
+      if (bits == 0 && pendingRemoteIPC.get() != null) {
+        // A soft preemption honoured meanwhile cleared PREEMPT, the bit that announced this deposit:
+        // the mailbox itself says there is work, so it is served rather than left behind a block.
+        bits = SoftInterrupts.PREEMPT;
+      }
       if (bits == 0) {
         cleanYield();
         self.block(AWAIT_SOFT_INTERRUPT);

@@ -54,4 +54,26 @@ class OpenLoopTest {
     assertTrue(p50(run("ppc", 500_000, 4), "call") != p50(run("ppc", 500_000, 5), "call")
         || run("ppc", 500_000, 4).histograms().get("call").getMaxValue() != run("ppc", 500_000, 5).histograms().get("call").getMaxValue());
   }
+
+  /**
+   * Regression: sixteen issuers on CPU 0 calling a server on CPU 1 (remote PPCs whose replies come back
+   * through each issuer dispatcher's one-slot mailbox). A soft preemption honoured between the
+   * deposit and the dispatcher's run cleared the PREEMPT bit that announced the reply, and the
+   * caller waited forever ("deadlock ... awaiting remote reply"). Every call must complete, on
+   * every mechanism.
+   */
+  @Test
+  void everyCallAcrossCpusCompletesWithManyIssuersOnOneCpu() {
+    for (String ipc : new String[] {"ppc", "lwkt"}) {
+      for (long seed = 1; seed <= 3; seed++) {
+        Machine m = Machine.create(MachineConfig.builder().cpus(2).seed(seed).deterministic(false).build());
+        RunMeasurements sink = new RunMeasurements();
+        OpenLoopWorkload w = new OpenLoopWorkload();
+        w.install(m, IpcProvider.named(ipc).install(m), WorkloadParams.of(w, Map.of("rate", "100000", "ops", "5000",
+            "warmup", "500", "clients", "16", "placement", "cross-cpu")), sink);
+        m.run();
+        assertEquals(5000, sink.counters().get("ops"), ipc + " seed " + seed);
+      }
+    }
+  }
 }
