@@ -144,7 +144,7 @@ class Experiment:
         keys = ["mechanism"] + point_columns(self.results)
         sel = self.values(metric, stat, subject)
         for key, g in sel.groupby(keys, sort=False):
-            s = summarize(g["value"].to_numpy(dtype=float))
+            s = summarize(g["value"].to_numpy(dtype=float), metric)
             rows.append(dict(zip(keys, key), **s))
         df = pd.DataFrame(rows, columns=keys + list(summarize([]).keys()))
         df["point"] = [self.label(r) for _, r in df.iterrows()]
@@ -208,17 +208,19 @@ def load_all(root):
     return out
 
 
-def summarize(xs):
+def summarize(xs, metric=None):
     """n, mean, sd, median, min, max and the Student-t 95 % interval of ``xs``, as summary.csv has them.
 
     With fewer than two values the standard deviation and the interval are NaN; with no spread the
-    interval is the mean itself.
+    interval is the mean itself. As the harness does (``Analysis.canBeNegative``), the interval of a
+    quantity that cannot be negative (every metric but ``ledger_identity_error``) is cut at zero, and
+    ``ci95_low_clamped`` says so.
     """
     xs = np.asarray(xs, dtype=float)
     n = len(xs)
     if n == 0:
         return dict(n=0, mean=math.nan, sd=math.nan, median=math.nan, min=math.nan, max=math.nan,
-                    ci95_low=math.nan, ci95_high=math.nan)
+                    ci95_low=math.nan, ci95_high=math.nan, ci95_low_clamped=False)
     mean = float(np.mean(xs))
     if n < 2:
         sd = low = high = math.nan
@@ -226,8 +228,11 @@ def summarize(xs):
         sd = float(np.std(xs, ddof=1))
         h = float(sps.t.ppf(0.975, n - 1)) * sd / math.sqrt(n)
         low, high = mean - h, mean + h
+    clamped = metric != "ledger_identity_error" and low < 0
+    if clamped:
+        low = 0.0
     return dict(n=n, mean=mean, sd=sd, median=float(np.median(xs)), min=float(np.min(xs)),
-                max=float(np.max(xs)), ci95_low=low, ci95_high=high)
+                max=float(np.max(xs)), ci95_low=low, ci95_high=high, ci95_low_clamped=clamped)
 
 
 def value_at_percentile(rows, p):
