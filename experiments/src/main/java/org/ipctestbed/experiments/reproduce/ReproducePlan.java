@@ -228,6 +228,26 @@ public final class ReproducePlan {
    * gets a fresh section; one not run this time (a {@code --only} run) keeps the section the
    * existing index has for it, so that a partial run never drops the other figures.
    */
+  /**
+   * The "Measured vs published" table of an experiment's report (a preset that models a machine whose
+   * figures were published, such as DragonFly's getuid timings), as a subsection of the index, so the
+   * comparison is on the first page a reader opens; empty when the report has none.
+   */
+  static String measuredVsPublished(Path report) {
+    String text;
+    try {
+      text = java.nio.file.Files.readString(report);
+    } catch (java.io.IOException e) {
+      return "";
+    }
+    int start = text.indexOf("## Measured vs published\n");
+    if (start < 0) {
+      return "";
+    }
+    int end = text.indexOf("\n## ", start + 1);
+    return "#" + (end < 0 ? text.substring(start) : text.substring(start, end + 1)).stripTrailing() + "\n\n";
+  }
+
   static void writeIndex(Path root, List<PlannedExperiment> plan, List<Ran> ran, boolean quick, List<String> strategies) {
     java.util.Map<String, String> kept = existingSections(root.resolve("README.md"));
     java.util.Map<String, Ran> byName = new java.util.HashMap<>();
@@ -239,7 +259,8 @@ public final class ReproducePlan {
         .append("`results.csv` (tidy, one row per measurement and repetition), `summary.csv` (means with 95% intervals), ")
         .append("`significance.csv` (Welch and Mann-Whitney tests between strategies), `metadata.json` (command line, ")
         .append("configuration, cost model, machine, commit), HdrHistogram `.hlog` files and `percentiles.csv` (the same ")
-        .append("latency distributions as CSV), the charts as PNG and SVG, and a `report.md`. ")
+        .append("latency distributions as CSV), the charts as PNG (SVG too when drawn locally), and a `report.md`. ")
+        .append("The committed copy leaves out the SVGs and the largest `percentiles.csv` files; `./testbed chart DIR` regenerates both. ")
         .append("The notebooks in `notebooks/` read these files and redraw and extend the charts (`./testbed notebooks`).\n\n")
         .append("Strategies: ").append(String.join(", ", strategies))
         .append(" (`direct-call` is the lower bound: a plain procedure call with no protection and no scheduling). ")
@@ -267,8 +288,11 @@ public final class ReproducePlan {
       switch (r.status()) {
         case "skipped" -> sb.append("**Skipped**: ").append(r.detail()).append(".\n\n");
         case "failed", "interrupted" -> sb.append("**").append(r.status()).append("**: ").append(r.detail()).append(".\n\n");
-        default -> sb.append("Strategies: ").append(String.join(", ", r.strategies())).append(". [Report](").append(e.name())
-            .append("/report.md).\n\n");
+        default -> {
+          sb.append("Strategies: ").append(String.join(", ", r.strategies())).append(". [Report](").append(e.name())
+              .append("/report.md).\n\n");
+          sb.append(measuredVsPublished(root.resolve(e.name()).resolve("report.md")));
+        }
       }
       for (ChartBook.Figure f : r.figures()) {
         sb.append("![").append(f.name()).append("](").append(e.name()).append('/').append(f.name()).append(".png)\n\n")
