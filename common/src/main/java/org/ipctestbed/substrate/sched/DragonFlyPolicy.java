@@ -138,11 +138,6 @@ public final class DragonFlyPolicy implements SchedulerPolicy {
     }
 
     @Override
-    public boolean isEmpty() {
-      return size == 0;
-    }
-
-    @Override
     public int size() {
       return size;
     }

@@ -64,11 +64,6 @@ public final class FixedPriorityRoundRobinPolicy implements SchedulerPolicy {
     }
 
     @Override
-    public boolean isEmpty() {
-      return size == 0;
-    }
-
-    @Override
     public int size() {
       return size;
     }

@@ -132,11 +132,6 @@ public final class ProportionalSharePolicy implements SchedulerPolicy {
     }
 
     @Override
-    public boolean isEmpty() {
-      return size == 0;
-    }
-
-    @Override
     public int size() {
       return size;
     }

@@ -22,7 +22,9 @@ public interface RunQueue {
   boolean remove(Fiber f);
 
   /** Whether no fiber is runnable. */
-  boolean isEmpty();
+  default boolean isEmpty() {
+    return size() == 0;
+  }
 
   /** How many fibers are runnable. */
   int size();
