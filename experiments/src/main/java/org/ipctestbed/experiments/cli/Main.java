@@ -20,7 +20,7 @@ import picocli.CommandLine.Command;
     description = "Runs identical workloads against K42 PPC, DragonFly LWKT message ports and any other IPC strategy on the class path.",
     subcommands = {
       ListCommand.class, RunCommand.class, ReproduceCommand.class, ChartCommand.class, CompareCommand.class,
-      CalibrateCommand.class, ValidationCommand.class,
+      CalibrateCommand.class, ValidationCommand.class, ClaimsCommand.class,
       CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

@@ -73,6 +73,13 @@ public final class Harness {
    */
   public static final String COST_PREFIX = "cost-ns:";
 
+  /**
+   * Prefix of the counters that carry how many units of each named cost the simulated ledger charged
+   * (occurrences, or bytes and lines for the per-unit costs; rows of metric {@code mechanism_count}):
+   * the counts a claim is about (IPIs per call, atomics, preemption saves), beside their time.
+   */
+  public static final String COUNT_PREFIX = "cost-count:";
+
   /** How often {@link Listener#repRunning} is called during a repetition. */
   public static final long HEARTBEAT_NS = 10_000_000_000L;
 
@@ -516,6 +523,7 @@ public final class Harness {
       for (org.ipctestbed.substrate.Cost c : org.ipctestbed.substrate.Cost.values()) {
         if (m.ledger().costCount(c) > 0) {
           counters.put(COST_PREFIX + c.name(), m.ledger().costNs(c));
+          counters.put(COUNT_PREFIX + c.name(), m.ledger().costCount(c));
         }
       }
     }

@@ -116,6 +116,12 @@ public final class ReproducePlan {
         "K42's claim that soft preemption is cheaper than hard: a server whose stretches without a safe point are shorter than the warning deadline yields in time (a user-level save; it keeps accepting calls), a longer one is stopped by the kernel (a kernel save; calls to it are refused and retried). Latency of a call arriving at the preempted server and the preemption counts, against the stretch and the warning deadline.",
         sets("ops", "200", "warmup", "10", "section-ns", "20000,200000,1000000", "warning-ns", "50000,500000"),
         sets("ops", "40", "warmup", "4", "section-ns", "20000,200000", "warning-ns", "50000")));
+    p.add(sim("caller-runnable", "caller-runnable",
+        "K42's claim that the caller stays runnable: while one thread waits in a synchronous call to a server that blocks, "
+            + "how much its sibling thread gets done, against the same calls when the whole process waits for the reply "
+            + "(process-waits=yes, the baseline the workload models).",
+        sets("ops", "200", "warmup", "10", "block-ns", "200000", "unit-ns", "1000", "process-waits", "no,yes"),
+        sets("ops", "40", "warmup", "4", "block-ns", "200000", "unit-ns", "1000", "process-waits", "no,yes")));
     p.add(new PlannedExperiment("null-rpc-real", "null-rpc",
         "The same-CPU null call measured on the real engine: the Java implementations on this host (not deterministic; see its metadata.json for the machine).",
         "real", List.of(2), "modern-x86", 5, sets("ops", "20000", "warmup", "2000", "placement", "same-cpu"),
@@ -218,6 +224,15 @@ public final class ReproducePlan {
       }
     }
     writeIndex(root, plan, ran, quick, strategies);
+    try {
+      List<org.ipctestbed.experiments.claims.ClaimResult> claims = org.ipctestbed.experiments.claims.ClaimsReport.write(root);
+      for (org.ipctestbed.experiments.claims.ClaimResult c : claims) {
+        out.println("testbed: reproduce: claim " + c.number() + " (" + c.title() + "): " + c.verdict().label());
+      }
+    } catch (IllegalArgumentException ex) {
+      err.println("testbed: reproduce: claims not written: " + ex.getMessage());
+      ok = false;
+    }
     out.printf(java.util.Locale.ROOT, "testbed: reproduce%s: %d experiment(s) in %.0f s; index: %s%n", quick ? " --quick" : "",
         ran.size(), (System.nanoTime() - t0) / 1e9, root.resolve("README.md"));
     return ok ? 0 : 1;
@@ -266,7 +281,9 @@ public final class ReproducePlan {
         .append(" (`direct-call` is the lower bound: a plain procedure call with no protection and no scheduling). ")
         .append("Experiments on the `sim` engine draw every mechanism cost from its seeded distribution (see `testbed list --cost-models`), ")
         .append("so repetitions differ and intervals have width, yet the same seeds regenerate their `results.csv` and `summary.csv` byte for byte. ")
-        .append("Real-engine results describe the machine in their `metadata.json`.\n\n");
+        .append("Real-engine results describe the machine in their `metadata.json`.\n\n")
+        .append("**Start with [claims/README.md](claims/README.md)**: the verdicts (supported, not supported, inconclusive) ")
+        .append("on the seven claims of the two designs, computed from these folders with their tests and intervals.\n\n");
     if (quick) {
       sb.append("> These are **quick** results (fewer operations and repetitions): fine for checking the pipeline, ")
           .append("not for conclusions. Run `./testbed reproduce` for the reference figures.\n\n");

@@ -273,6 +273,8 @@ public final class ResultsWriter {
     r.counters().forEach((k, v) -> {
       if (k.startsWith(org.ipctestbed.experiments.harness.Harness.COST_PREFIX)) {
         row(out, prefix, "mechanism_cost", k.substring(org.ipctestbed.experiments.harness.Harness.COST_PREFIX.length()), "ns", v, "ns");
+      } else if (k.startsWith(org.ipctestbed.experiments.harness.Harness.COUNT_PREFIX)) {
+        row(out, prefix, "mechanism_count", k.substring(org.ipctestbed.experiments.harness.Harness.COUNT_PREFIX.length()), "count", v, "count");
       } else {
         row(out, prefix, k, "", "count", v, "count");
       }
