@@ -114,10 +114,10 @@ public final class CallerRunnableWorkload implements Workload {
     final boolean processWaits;
     final long unitNs;
     final Measurements.Counter unitsInCall;
-    Fiber sibling;
-    boolean inCall;
-    boolean measured;
-    boolean siblingHeld;
+    volatile Fiber sibling;
+    volatile boolean inCall;
+    volatile boolean measured;
+    volatile boolean siblingHeld;
 
     State(boolean processWaits, long unitNs, Measurements.Counter unitsInCall) {
       this.processWaits = processWaits;

@@ -59,6 +59,8 @@ class WorkloadsTest {
       {"preemption-during-service", 5L, new String[] {"ops", "5", "warmup", "1"}},
       {"preemption-soft-hard", 5L, new String[] {"ops", "5", "warmup", "1", "gap-ns", "200000"}},
       {"open-loop", 40L, new String[] {"ops", "40", "warmup", "4", "rate", "100000", "clients", "4"}},
+      {"caller-runnable", 10L, new String[] {"ops", "10", "warmup", "1", "block-ns", "20000"}},
+      {"caller-runnable", 10L, new String[] {"ops", "10", "warmup", "1", "block-ns", "20000", "process-waits", "yes"}},
     };
     return Stream.of("sim", "real")
         .flatMap(engine -> Stream.of(table).map(r -> Arguments.of(r[0], engine, r[1], r[2])));
@@ -194,6 +196,7 @@ class WorkloadsTest {
     expected.put("preemption-soft-hard", List.of("ops", "warmup", "section-ns", "gap-ns", "quantum-ns", "warning-ns"));
     expected.put("file-server-read", List.of("ops", "warmup", "bytes", "file-work-ns"));
     expected.put("syscall-msg", List.of("ops", "warmup", "bytes", "device-ops", "device-ns"));
+    expected.put("caller-runnable", List.of("ops", "warmup", "block-ns", "unit-ns", "process-waits"));
     Map<String, List<String>> actual = new LinkedHashMap<>();
     for (Workload w : WorkloadRegistry.all()) {
       if (!w.name().startsWith("test-")) { // test-only workloads registered by the harness's tests
@@ -201,6 +204,28 @@ class WorkloadsTest {
       }
     }
     assertEquals(expected, actual);
+  }
+
+  // ------------------------------------------------------------------ caller-runnable
+
+  @Test
+  void aSiblingThreadWorksThroughABlockingCallUnlessTheWholeProcessWaits() {
+    Run runs = run("caller-runnable", "sim", "ops", "20", "warmup", "2", "block-ns", "100000", "unit-ns", "1000");
+    long inCall = runs.sink().count("in-call-ns");
+    assertTrue(inCall >= 20 * 100_000L, "each call lasts at least the server's block: " + inCall);
+    assertTrue(runs.sink().count("sibling-units-in-call") * 1000L > inCall / 2,
+        "the sibling used most of the call time: " + runs.sink().count("sibling-units-in-call") + " units in " + inCall + " ns");
+    Run waits = run("caller-runnable", "sim", "ops", "20", "warmup", "2", "block-ns", "100000", "unit-ns", "1000",
+        "process-waits", "yes");
+    assertTrue(waits.sink().count("sibling-units-in-call") <= 20,
+        "held during each call, the sibling finishes at most the unit in progress: " + waits.sink().count("sibling-units-in-call"));
+  }
+
+  @Test
+  void callerRunnableRejectsAnUnknownProcessWaitsValue() {
+    IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+        () -> run("caller-runnable", "sim", "ops", "2", "process-waits", "maybe"));
+    assertTrue(e.getMessage().contains("yes or no"), e.getMessage());
   }
 
   // ------------------------------------------------------------------ a mechanism with a smaller page
