@@ -147,6 +147,9 @@ final class SlurmCommand implements Callable<Integer> {
     boolean real = spec.engines().contains("real");
     Path sh = shardsDir(out);
     List<String> taskArgs = new ArrayList<>(withoutOut(args));
+    if (!taskArgs.contains("--no-charts")) {
+      taskArgs.add("--no-charts"); // a shard's charts would show a part; the merge draws the whole sweep's
+    }
     int cpus = cpusPerTask != null ? cpusPerTask : real ? spec.cpus().stream().mapToInt(Integer::intValue).max().orElse(1) : 1;
     StringBuilder body = new StringBuilder();
     body.append("i=\"${SLURM_ARRAY_TASK_ID:?submit this script with sbatch: SLURM_ARRAY_TASK_ID is not set}\"\n");
