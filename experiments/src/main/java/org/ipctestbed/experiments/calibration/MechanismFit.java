@@ -45,7 +45,8 @@ import org.ipctestbed.substrate.MachineConfig;
  * <p><b>Fit.</b> Each named cost {@code c} that some probe charges gets a scale factor {@code
  * exp(θ_c)} on its measured distribution (the shape is kept). The objective is
  * {@code Σ_k ((sim_k(θ) - real_k) / real_k)² + λ² Σ_c θ_c²}: relative misfit of every probe's
- * simulated median (deterministic model, the same workload and seed) plus a ridge that keeps each
+ * simulated median (the model with its distributions, as validation runs it, one fixed seed, so the
+ * same draws at every θ) plus a ridge that keeps each
  * cost at its primitive measurement where the probes cannot tell costs apart (PPC's TRAP and
  * ADDRESS_SPACE_SWITCH always come in pairs, for instance: the ridge splits their sum evenly).
  * Minimised by Gauss-Newton with the Jacobian taken by finite differences through the simulator itself,
@@ -125,7 +126,7 @@ final class MechanismFit {
     IpcProvider provider = ConfiguredProvider.parse(p.mechanism());
     WorkloadParams params = WorkloadParams.of(w, p.params(ops, warmup));
     MachineConfig.Builder b = MachineConfig.builder().cpus(2).engine(engine).costModel(model)
-        .deterministic(engine == EngineKind.SIM).policy("proportional-share").seed(seed);
+        .deterministic(false).policy("proportional-share").seed(seed);
     Machine m = Machine.create(w.machine(b, params).build());
     IpcSystem ipc = provider.install(m);
     RunMeasurements meas = new RunMeasurements(m);
@@ -268,7 +269,7 @@ final class MechanismFit {
     Map<String, String> prov = new LinkedHashMap<>(provenance);
     prov.put("fit.method", String.format(Locale.ROOT, "each cost a probe charges scaled by exp(theta) to minimise the sum over probes of "
         + "((sim - real) / real)^2 + %.2g^2 * sum theta^2 (Gauss-Newton, Jacobian by finite differences through the simulator, "
-        + "deterministic model); probes: the calibration's own real-engine runs (%d repetitions of %d calls after %d, median of "
+        + "the model's distributions drawn with one fixed seed: the median of a sum of skewed draws is not the sum of means); probes: the calibration's own real-engine runs (%d repetitions of %d calls after %d, median of "
         + "repetition medians), not validation's runs, but the same workloads as validation's null-rpc rows (and close to its 4096 B payload row) "
         + "rows (see MechanismFit's Javadoc)", LAMBDA, REAL_REPS, realOps, realWarmup));
     prov.put("fit.rmsMisfitBefore", String.format(Locale.ROOT, "%.1f%%", 100 * rms(before, real)));
