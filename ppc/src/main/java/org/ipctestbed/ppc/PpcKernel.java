@@ -252,6 +252,10 @@ public final class PpcKernel {
       page.handOver(s);
       pc.chain.push(t.dispatcher, target, self.cpu().schedulingEpoch());
       pc.stats.localCalls++;
+      Process callerSpace = t.dispatcher.process.process();
+      if (!callerSpace.isKernel()) {
+        pc.space = callerSpace; // the caller runs in its own address space
+      }
       try {
         if (upcall) {
           pc.stats.upcalls++;
@@ -278,7 +282,10 @@ public final class PpcKernel {
       while (!t.replyReady) {
         self.block(AWAIT_REPLY);
       }
-      self.charge(Cost.ADDRESS_SPACE_SWITCH); // back into the caller's address space
+      if (!callerSpace.isKernel() && pc.space != callerSpace) {
+        self.charge(Cost.ADDRESS_SPACE_SWITCH); // back into the caller's address space
+        pc.space = callerSpace;
+      }
       return t.replyStatus;
     }
   }
