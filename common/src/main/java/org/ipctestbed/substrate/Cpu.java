@@ -472,7 +472,23 @@ public final class Cpu {
     f.state = FiberState.RUNNABLE;
     runQueue.enqueue(f);
     current = null;
+    category = Category.MECHANISM;
     machine.trace(now, index, 6, f.id());
+  }
+
+  /**
+   * The kernel's save of {@code f}'s full context at its hard-preemption deadline (research/k42.md
+   * 4.4): for a two-level process, one {@link Cost#HARD_PREEMPT_SAVE}, tallied now and returned in ns
+   * (0 in the real engine, whose time is measured): the engine keeps the CPU on the preempted
+   * account, as mechanism time, that long before its next dispatch. One-level processes pay nothing.
+   */
+  long hardPreemptSave(Fiber f) {
+    if (f.process().userLevelScheduler() == null) {
+      return 0;
+    }
+    long ns = machine.isSimulated() ? machine.drawCost(Cost.HARD_PREEMPT_SAVE, 1) : 0;
+    tallyCost(Cost.HARD_PREEMPT_SAVE, 1, ns);
+    return ns;
   }
 
   @Override

@@ -216,16 +216,20 @@ public final class Fiber {
     while (pendingCosts != 0) {
       int ordinal = Long.numberOfTrailingZeros(pendingCosts);
       pendingCosts &= pendingCosts - 1;
-      Cost c = Cost.values()[ordinal];
-      if (simulated) {
-        long ns = machine.drawCost(c, 1);
-        cpu.tallyCost(c, 1, ns);
-        if (ns > 0) {
-          machine.engine().work(this, ns, Category.MECHANISM);
-        }
-      } else {
-        cpu.tallyCost(c, 1, 0);
+      payNow(Cost.values()[ordinal]);
+    }
+  }
+
+  /** One {@code c}, paid now by this (running) fiber as mechanism time, with no safe point after it. */
+  private void payNow(Cost c) {
+    if (simulated) {
+      long ns = machine.drawCost(c, 1);
+      cpu.tallyCost(c, 1, ns);
+      if (ns > 0) {
+        machine.engine().work(this, ns, Category.MECHANISM);
       }
+    } else {
+      cpu.tallyCost(c, 1, 0);
     }
   }
 
@@ -245,8 +249,7 @@ public final class Fiber {
     UserLevelScheduler u = process.userLevelScheduler();
     if (u != null) {
       if (on) {
-        owe(Cost.HARD_PREEMPT_SAVE);
-        u.preempted(this, true);
+        u.preempted(this, true); // the kernel's save is charged by the CPU at the deadline (Cpu.hardPreemptSave)
       }
       u.hardPreempted(this, on);
     }
@@ -560,7 +563,9 @@ public final class Fiber {
       softPreemptions++;
       UserLevelScheduler u = process.userLevelScheduler();
       if (u != null) {
-        owe(Cost.SOFT_PREEMPT_SAVE);
+        // The dispatcher saves its thread at user level now, before it yields: its own time, charged
+        // to the account the CPU holds (research/k42.md 4.4).
+        payNow(Cost.SOFT_PREEMPT_SAVE);
         u.preempted(this, false);
       }
       suspend(Op.YIELD);

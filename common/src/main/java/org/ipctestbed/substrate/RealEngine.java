@@ -120,6 +120,7 @@ final class RealEngine extends Engine {
         cpu.flush(now);
         f.hardPreemptions++;
         f.setHardPreempted(true);
+        cpu.hardPreemptSave(f);
         f.suspend(Fiber.Op.PREEMPT);
         now = System.nanoTime();
         cpu.flush(now);

@@ -21,9 +21,11 @@ package org.ipctestbed.substrate;
  *       preempt: in K42 that is a user-level ready-queue operation the kernel never sees.
  *   <li><b>Preemption costs.</b> A soft preemption honoured at a safe point costs {@link
  *       Cost#SOFT_PREEMPT_SAVE} (the dispatcher saves the thread at user level), a hard one {@link
- *       Cost#HARD_PREEMPT_SAVE} (the kernel saves and restores the full context), each charged when
- *       the fiber runs again (save and restore as one charge, to the account the CPU then holds);
- *       one-level processes pay neither, as before. Both are reported to {@link #preempted}.
+ *       Cost#HARD_PREEMPT_SAVE} (the kernel saves and restores the full context), each charged at
+ *       the moment of the preemption (save and restore as one charge): the soft one by the fiber
+ *       itself at its safe point, before it yields, to the account the CPU holds; the hard one by
+ *       the CPU at the deadline, on the preempted account, before the next dispatch. One-level
+ *       processes pay neither, as before. Both are reported to {@link #preempted}.
  * </ul>
  *
  * <p>Calling conventions: every method is called on the CPU of the fiber it names, from that CPU's
