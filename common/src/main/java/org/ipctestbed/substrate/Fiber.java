@@ -40,6 +40,8 @@ public final class Fiber {
     WORK,
     BLOCK,
     YIELD,
+    /** A user-level thread yield ({@link #yieldThread}): the dispatcher picks, not the kernel. */
+    USER_YIELD,
     PREEMPT,
     HANDOFF,
     EXIT
@@ -380,6 +382,31 @@ public final class Fiber {
   public void yieldCpu() {
     checkSelf("yield");
     suspend(Op.YIELD);
+  }
+
+  /**
+   * A thread's voluntary yield at user level (K42's thread library, research/k42.md 4.1: the
+   * dispatcher schedules its own threads). In a process with a {@link UserLevelScheduler}, another
+   * ready fiber of the process on this CPU runs, switched to at user level: one {@link
+   * Cost#USER_THREAD_SWITCH}, no scheduler decision, the account and the scheduling epoch kept; with
+   * none ready this fiber goes on at once, and the kernel never hears of it. A pending preemption is
+   * honoured instead (a safe point: the dispatcher yields to the kernel). Without a user-level
+   * scheduler this is {@link #yieldCpu()}.
+   */
+  public void yieldThread() {
+    checkSelf("yieldThread");
+    if (process.userLevelScheduler() == null) {
+      suspend(Op.YIELD);
+      return;
+    }
+    if (cpu.preemptFlag && critDepth == 0) {
+      safePoint();
+      return;
+    }
+    if (simulated) {
+      machine.engine().zeroTimeStep(this); // two threads yielding to each other at no cost still end
+    }
+    suspend(Op.USER_YIELD);
   }
 
   /**

@@ -31,6 +31,7 @@ class PreemptionSaveTimingTest {
     PpcProcess two = Rig.ppc(k, pp, 0);
     pp.spawnDaemon("compute", 0, self -> {
       two.attach(self);
+      self.sleep(u / 10); // the other process runs first, and sleeps
       if (honours) {
         for (;;) {
           self.work(u / 50); // a safe point every u/50, well inside the warning

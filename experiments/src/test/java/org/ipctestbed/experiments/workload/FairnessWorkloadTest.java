@@ -20,8 +20,9 @@ import org.junit.jupiter.api.Test;
  * scheduler, so a client that only calls never blocks). Each light client's 5,000 calls take about
  * 7.2 ms of a 10 ms quantum, so whichever domain the scheduler picks first runs to its end; the
  * order of the first picks follows the dispatchers' start-up costs (tens of ns apart, a seeded
- * draw), and when the heavy client is not first it never runs before the last light client ends
- * the run.
+ * draw, and, since dispatchers are the kernel's unit, whether a client's dispatcher hands the CPU to
+ * its thread at user level), and when the heavy client is not first it never runs before the last
+ * light client ends the run.
  */
 class FairnessWorkloadTest {
   record Run(Machine machine, long heavyOps) {}
@@ -41,14 +42,16 @@ class FairnessWorkloadTest {
   }
 
   @Test
-  void aHeavyClientNotPickedFirstWaitsRunnableWhileEachLightClientFinishesInsideOneQuantum() {
-    Run r = run(2, 5_000); // seed 2 is repetition 1 of the reference run, one of the four with no heavy call
-    assertEquals(0, r.heavyOps());
-    Fiber heavy = heavyClient(r.machine());
-    // Not a lost wake: it is runnable, on the run queue, with no call outstanding.
-    assertEquals(FiberState.RUNNABLE, heavy.state(), heavy.describe());
-    assertTrue(r.machine().elapsedNs() < r.machine().config().defaultQuantumNs() * 3,
-        "three light clients, each inside one quantum: " + r.machine().elapsedNs());
+  void aRepetitionWithNoHeavyCallLeftTheHeavyClientRunnableNotWaitingForALostReply() {
+    for (long seed = 1; seed <= 10; seed++) {
+      Run r = run(seed, 5_000);
+      // Three light clients, each inside one quantum, and the heavy one for a quantum at most.
+      assertTrue(r.machine().elapsedNs() < r.machine().config().defaultQuantumNs() * 4, "seed " + seed + ": " + r.machine().elapsedNs());
+      if (r.heavyOps() == 0) {
+        Fiber heavy = heavyClient(r.machine());
+        assertEquals(FiberState.RUNNABLE, heavy.state(), "seed " + seed + ": " + heavy.describe());
+      }
+    }
   }
 
   @Test
