@@ -336,6 +336,11 @@ public final class Fiber {
    */
   void stallForIpiQueue() {
     if (!simulated) {
+      if (machine.engine().stopping()) {
+        // The target's carrier may be gone: give the CPU back so that this carrier leaves too,
+        // instead of waiting for room that never comes (a hang of the whole run).
+        suspend(Op.PREEMPT);
+      }
       Thread.onSpinWait();
       return;
     }

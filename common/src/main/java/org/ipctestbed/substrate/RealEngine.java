@@ -65,6 +65,12 @@ final class RealEngine extends Engine {
   static final int EXTERNAL_INBOX_CAPACITY = 4096;
 
   private volatile boolean stop;
+
+  @Override
+  boolean stopping() {
+    return stop;
+  }
+
   private volatile Thread waiter;
   private long t0;
 
