@@ -73,6 +73,23 @@ public final class Harness {
    */
   public static final String COST_PREFIX = "cost-ns:";
 
+  /**
+   * Prefixes of the counters that carry each named contention point's cache-line transfers and
+   * waiting time over the run ({@link org.ipctestbed.substrate.Machine#contentionPoints()}, simulated
+   * engine), written as rows of metric {@code contention}, subject the point's name, stat {@code
+   * transfers} or {@code wait_ns}; points that differ only by a CPU or replica number are summed
+   * ({@code IPI queue of CPU N}).
+   */
+  public static final String CONTENTION_TRANSFERS_PREFIX = "contention-transfers:";
+
+  /** See {@link #CONTENTION_TRANSFERS_PREFIX}. */
+  public static final String CONTENTION_WAIT_PREFIX = "contention-wait-ns:";
+
+  /** A contention point's name with its CPU or replica numbers replaced by N, and no commas. */
+  static String contentionPoint(String name) {
+    return name.replaceAll("[0-9]+", "N").replace(',', ';');
+  }
+
   /** How often {@link Listener#repRunning} is called during a repetition. */
   public static final long HEARTBEAT_NS = 10_000_000_000L;
 
@@ -212,6 +229,15 @@ public final class Harness {
    * @throws IllegalArgumentException with a one-line message naming the allowed values
    */
   public static Plan plan(ExperimentSpec spec) {
+    return plan(spec, true);
+  }
+
+  /**
+   * {@link #plan(ExperimentSpec)}; without {@code onThisHost} the real engine's CPU counts are not
+   * checked against this host's cores: {@code merge} plans a sweep whose shards ran elsewhere (a
+   * Slurm merge job may see one core of a node whose tasks had all of them).
+   */
+  public static Plan plan(ExperimentSpec spec, boolean onThisHost) {
     if (spec.reps() < 1) {
       throw new IllegalArgumentException("--reps must be at least 1, got " + spec.reps());
     }
@@ -261,7 +287,7 @@ public final class Harness {
       if (c < 1 || c > MachineConfig.MAX_CPUS) {
         throw new IllegalArgumentException("--cpus must be 1.." + MachineConfig.MAX_CPUS + ", got " + c);
       }
-      if (spec.engines().contains("real") && c > host) {
+      if (onThisHost && spec.engines().contains("real") && c > host) {
         throw new IllegalArgumentException(
             "--cpus " + c + " with the real engine: this host has " + host + " cores (one carrier thread per virtual CPU); use 1.." + host + " or --engine sim");
       }
@@ -574,6 +600,11 @@ public final class Harness {
         if (m.ledger().costCount(c) > 0) {
           counters.put(COST_PREFIX + c.name(), m.ledger().costNs(c));
         }
+      }
+      for (org.ipctestbed.substrate.SharedLine l : m.contentionPoints()) {
+        String where = contentionPoint(l.name());
+        counters.merge(CONTENTION_TRANSFERS_PREFIX + where, l.transfers(), Long::sum);
+        counters.merge(CONTENTION_WAIT_PREFIX + where, l.waitNs(), Long::sum);
       }
     }
     // The strategy's own counters and notes join the workload's (issue 14).
