@@ -71,6 +71,14 @@ public final class Cpu {
     ON_CPU.get()[0] = cpu;
   }
 
+  /**
+   * The calling thread's one-element holder of {@link #current()}: an engine's driver loop sets
+   * element 0 itself instead of paying a thread-local look-up per event.
+   */
+  static Cpu[] currentHolder() {
+    return ON_CPU.get();
+  }
+
   public int index() {
     return index;
   }
