@@ -27,6 +27,8 @@ final class EventHeap {
   private int[] slotOf = new int[INITIAL];
   private int size;
 
+  /** Heap position of each payload slot while its event is pending. */
+  private int[] posOf = new int[INITIAL];
   private int[] slotKind = new int[INITIAL];
   private long[] slotGen = new long[INITIAL];
   private Cpu[] slotCpu = new Cpu[INITIAL];
@@ -51,8 +53,11 @@ final class EventHeap {
     return size == 0;
   }
 
-  /** Adds an event; {@code seq} must be larger than every sequence number added before. */
-  void add(long t, long seq, int k, Cpu c, Object o, long g) {
+  /**
+   * Adds an event; {@code seq} must be larger than every sequence number added before. Returns its
+   * handle for {@link #cancel}, valid until the event is polled or cancelled.
+   */
+  int add(long t, long seq, int k, Cpu c, Object o, long g) {
     int slot = takeSlot();
     slotKind[slot] = k;
     slotGen[slot] = g;
@@ -63,6 +68,35 @@ final class EventHeap {
       keys = Arrays.copyOf(keys, size * 4);
     }
     siftUp(size++, t, seq, slot);
+    return slot;
+  }
+
+  /**
+   * Removes a pending event that can no longer do anything (its generation is stale), so that the
+   * heap holds only events that may still act. The order of the others is unchanged.
+   */
+  void cancel(int handle) {
+    int i = posOf[handle];
+    slotCpu[handle] = null;
+    slotObj[handle] = null;
+    free[freeTop++] = handle;
+    int last = --size;
+    if (i == last) {
+      return;
+    }
+    long t = keys[2 * last];
+    long s = keys[2 * last + 1];
+    int slot = slotOf[last];
+    // The last entry takes the hole: it may belong above or below it.
+    if (i > 0) {
+      int parent = (i - 1) >>> 2;
+      long pt = keys[2 * parent];
+      if (t < pt || (t == pt && s < keys[2 * parent + 1])) {
+        siftUp(i, t, s, slot);
+        return;
+      }
+    }
+    siftDown(i, t, s, slot, last);
   }
 
   private int takeSlot() {
@@ -75,6 +109,7 @@ final class EventHeap {
       slotGen = Arrays.copyOf(slotGen, n);
       slotCpu = Arrays.copyOf(slotCpu, n);
       slotObj = Arrays.copyOf(slotObj, n);
+      posOf = Arrays.copyOf(posOf, n);
       free = Arrays.copyOf(free, n);
     }
     return slotsUsed++;
@@ -119,12 +154,15 @@ final class EventHeap {
       }
       k[2 * i] = pt;
       k[2 * i + 1] = k[2 * parent + 1];
-      slotOf[i] = slotOf[parent];
+      int moved = slotOf[parent];
+      slotOf[i] = moved;
+      posOf[moved] = i;
       i = parent;
     }
     k[2 * i] = t;
     k[2 * i + 1] = s;
     slotOf[i] = slot;
+    posOf[slot] = i;
   }
 
   /** Places (t, s, slot) from position {@code i} downwards in a heap of {@code n} entries. */
@@ -152,11 +190,14 @@ final class EventHeap {
       }
       k[2 * i] = bt;
       k[2 * i + 1] = bs;
-      slotOf[i] = slotOf[best];
+      int moved = slotOf[best];
+      slotOf[i] = moved;
+      posOf[moved] = i;
       i = best;
     }
     k[2 * i] = t;
     k[2 * i + 1] = s;
     slotOf[i] = slot;
+    posOf[slot] = i;
   }
 }

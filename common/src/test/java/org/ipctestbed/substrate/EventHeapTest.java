@@ -52,6 +52,42 @@ class EventHeapTest {
   }
 
   @Test
+  void aCancelledEventIsNeverPolledAndTheOthersKeepTheirOrder() {
+    SplittableRandom r = new SplittableRandom(23);
+    EventHeap heap = new EventHeap();
+    PriorityQueue<Ref> ref = new PriorityQueue<>();
+    java.util.List<Ref> pending = new java.util.ArrayList<>();
+    java.util.Map<Long, Integer> handleOfSeq = new java.util.HashMap<>();
+    long seq = 0;
+    long now = 0;
+    for (int step = 0; step < 100_000; step++) {
+      int op = r.nextInt(100);
+      if (ref.isEmpty() || op < 50) {
+        long t = now + r.nextLong(0, 40);
+        Ref e = new Ref(t, seq, r.nextInt(11), null, r.nextLong());
+        handleOfSeq.put(seq, heap.add(t, seq, e.kind(), null, null, e.gen()));
+        ref.add(e);
+        pending.add(e);
+        seq++;
+      } else if (op < 65) {
+        Ref victim = pending.remove(r.nextInt(pending.size()));
+        ref.remove(victim);
+        heap.cancel(handleOfSeq.remove(victim.seq()));
+      } else {
+        Ref e = ref.poll();
+        pending.remove(e);
+        handleOfSeq.remove(e.seq());
+        assertTrue(heap.poll());
+        assertEquals(e.time(), heap.time);
+        assertEquals(e.kind(), heap.kind);
+        assertEquals(e.gen(), heap.gen);
+        now = e.time();
+      }
+      assertEquals(ref.size(), heap.size());
+    }
+  }
+
+  @Test
   void anEmptyHeapPollsNothing() {
     EventHeap heap = new EventHeap();
     assertFalse(heap.poll());
