@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
     version = "IPC Testbed 0.1.0",
     description = "Runs identical workloads against K42 PPC, DragonFly LWKT message ports and any other IPC strategy on the class path.",
     subcommands = {
-      ListCommand.class, RunCommand.class, ReproduceCommand.class, ChartCommand.class, CompareCommand.class,
+      ListCommand.class, RunCommand.class, ReproduceCommand.class, ChartCommand.class, CompareCommand.class, MergeCommand.class, SlurmCommand.class,
       CalibrateCommand.class, ValidationCommand.class,
       CommandLine.HelpCommand.class
     })

@@ -30,10 +30,17 @@ final class ReproduceCommand implements Callable<Integer> {
   @Option(names = "--force", description = "write into the root even when its README.md or an experiment's folder was not written by the testbed (foreign files in an experiment's folder are kept)")
   boolean force;
 
+  @Option(names = "--shard", paramLabel = "I/N", description = "run only the I-th (from 0) of N parts of each experiment into --out/NAME as shard folders, and no index; 'testbed merge --reproduce' merges them (see: testbed slurm reproduce)")
+  String shard;
+
   @Override
   public Integer call() {
+    org.ipctestbed.experiments.harness.Shard s = shard == null ? null : org.ipctestbed.experiments.harness.Shard.parse(shard);
+    if (s != null && out == null) {
+      throw new IllegalArgumentException("reproduce --shard needs --out ROOT (the shard's own folder), so that results/ is not replaced by a part");
+    }
     Path root = out != null ? out : quick ? Environment.home().resolve("results").resolve("quick") : Environment.home().resolve("results");
     return ReproducePlan.run(ReproducePlan.reference(), ReproducePlan.STRATEGIES, quick, root, new LinkedHashSet<>(only),
-        CliContext.out(), CliContext.err(), quiet, force);
+        CliContext.out(), CliContext.err(), quiet, force, s);
   }
 }

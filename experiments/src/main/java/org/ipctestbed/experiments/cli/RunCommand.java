@@ -66,6 +66,9 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = {"-q", "--quiet"}, description = "no progress lines")
   boolean quiet;
 
+  @Option(names = "--shard", paramLabel = "I/N", description = "run only the I-th (from 0) of N disjoint parts of the sweep into --out, for 'testbed merge' (units: point x strategy x repetition, unit k in shard k mod N; each shard keeps the warm-ups of what it measures)")
+  String shard;
+
   @Option(names = "--no-charts", description = "write the data and report only; draw the charts later with: testbed chart DIR")
   boolean noCharts;
 
@@ -93,17 +96,40 @@ final class RunCommand implements Callable<Integer> {
     return m;
   }
 
+  /** The experiment these options describe, written to {@code dir}, recording {@code commandLine}. */
+  ExperimentSpec spec(Path dir, String commandLine) {
+    List<String> mechanisms = ipc != null ? ipc : IpcProvider.all().stream().map(IpcProvider::name).toList();
+    return new ExperimentSpec(workload, mechanisms, engines.stream().map(String::trim).toList(), cpus,
+        reps, warmupReps == null ? -1 : warmupReps, seed, parseSets(sets), costModel, policy, dir, commandLine, deterministic);
+  }
+
   @Override
   public Integer call() {
-    List<String> mechanisms = ipc != null ? ipc : IpcProvider.all().stream().map(IpcProvider::name).toList();
     Path dir = out != null ? out : defaultOut(workload.toLowerCase(java.util.Locale.ROOT), java.time.Instant.now());
-    ExperimentSpec spec = new ExperimentSpec(workload, mechanisms, engines.stream().map(String::trim).toList(), cpus,
-        reps, warmupReps == null ? -1 : warmupReps, seed, parseSets(sets), costModel, policy, dir, CliContext.commandLine(), deterministic);
+    ExperimentSpec spec = spec(dir, CliContext.commandLine());
     if (warmupReps != null && warmupReps < 0) {
       throw new IllegalArgumentException("--warmup-reps must be 0 or more, got " + warmupReps);
     }
-    Harness.Outcome o = runWithSignals(new Harness(noCharts ? List.of() : ChartBook.TYPES).force(force), spec, quiet);
+    Harness harness = new Harness(noCharts ? List.of() : ChartBook.TYPES).force(force);
+    if (shard != null) {
+      harness.shard(new Harness.ShardRun(org.ipctestbed.experiments.harness.Shard.parse(shard), sweepCommand(), true));
+    }
+    Harness.Outcome o = runWithSignals(harness, spec, quiet);
     return o.complete() ? 0 : Main.EXIT_FAILED;
+  }
+
+  /** The options that say where and how one process runs, not what the sweep is. */
+  static final java.util.Set<String> PLACEMENT_OPTIONS = java.util.Set.of("--shard", "--out");
+
+  /** Options that change how a run is shown or where it may write, not what it measures. */
+  static final java.util.Set<String> PRESENTATION_FLAGS = java.util.Set.of("--force", "-q", "--quiet", "--no-charts");
+
+  /**
+   * This command without {@code --shard}, {@code --out} and {@link #PRESENTATION_FLAGS}: the whole
+   * sweep, as the shards compare it and the merged folder records it (with the merge's {@code --out}).
+   */
+  static String sweepCommand() {
+    return CliContext.commandLine(CliContext.argsWithout(PLACEMENT_OPTIONS, PRESENTATION_FLAGS));
   }
 
   /**

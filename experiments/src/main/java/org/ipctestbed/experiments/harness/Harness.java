@@ -88,6 +88,20 @@ public final class Harness {
   private final List<String> chartTypes;
   private boolean force;
   private boolean reference;
+  private ShardRun shardRun;
+
+  /**
+   * A sharded run ({@code --shard I/N}): the shard, and the command line of the whole sweep as the
+   * merged folder will record it ({@code --shard} and {@code --out} left out; with {@code addsOut}
+   * the merge appends its own {@code --out}).
+   */
+  public record ShardRun(Shard shard, String command, boolean addsOut) {}
+
+  /** Runs only {@code run.shard()}'s units ({@link Shard}) and writes what {@code merge} needs; null: the whole sweep. */
+  public Harness shard(ShardRun run) {
+    this.shardRun = run;
+    return this;
+  }
 
   /**
    * Lets the run replace a folder it would refuse ({@link OutputFolder}): another workload's results,
@@ -147,6 +161,34 @@ public final class Harness {
     /** Every repetition the run will make, warm-ups included ({@link #plan} keeps it within {@link #MAX_TOTAL_REPS}). */
     public int totalReps() {
       return Math.toIntExact(totalRepsOf(spec, providers.size(), points));
+    }
+
+    /** The measured repetitions of the whole sweep: the units {@link Shard} divides. */
+    public long units() {
+      return (long) points.size() * providers.size() * spec.reps();
+    }
+
+    /** The number of the unit (point {@code point}, strategy {@code provider}, measured repetition {@code rep}), in run order. */
+    public long unit(int point, int provider, int rep) {
+      return ((long) point * providers.size() + provider) * spec.reps() + rep;
+    }
+
+    /** Every repetition {@code shard} makes, its warm-ups included (all of them for null). */
+    public int totalReps(Shard shard) {
+      if (shard == null) {
+        return totalReps();
+      }
+      long n = 0;
+      for (int p = 0; p < points.size(); p++) {
+        for (int m = 0; m < providers.size(); m++) {
+          long owned = 0;
+          for (int r = 0; r < spec.reps(); r++) {
+            owned += shard.owns(unit(p, m, r)) ? 1 : 0;
+          }
+          n += owned + (owned > 0 ? spec.warmupsFor(points.get(p).engine()) : 0);
+        }
+      }
+      return Math.toIntExact(n);
     }
   }
 
@@ -347,9 +389,13 @@ public final class Harness {
     Plan plan = plan(spec);
     OutputFolder folder = OutputFolder.claim(spec.out(), plan.workload().name(), force, reference);
     ResultsWriter writer = new ResultsWriter(plan, chartTypes, folder);
+    Shard shard = shardRun == null ? null : shardRun.shard();
+    if (shardRun != null) {
+      writer.shard(org.ipctestbed.experiments.results.ShardData.block(plan, shardRun));
+    }
     activeWriter = writer;
     lastWriter = writer;
-    int total = plan.totalReps();
+    int total = plan.totalReps(shard);
     listener.started(spec, total);
     Thread heartbeat = Thread.ofPlatform().daemon().name("testbed-heartbeat").start(() -> {
       try {
@@ -378,11 +424,22 @@ public final class Harness {
     String reason = "";
     String report = "";
     int done = 0;
+    Shard shard = shardRun == null ? null : shardRun.shard();
     outer:
-    for (Point point : plan.points()) {
-      for (IpcProvider provider : plan.providers()) {
-        int warmups = spec.warmupsFor(point.engine());
+    for (int pi = 0; pi < plan.points().size(); pi++) {
+      Point point = plan.points().get(pi);
+      for (int mi = 0; mi < plan.providers().size(); mi++) {
+        IpcProvider provider = plan.providers().get(mi);
+        boolean served = shard == null;
+        for (int r = 0; r < spec.reps() && !served; r++) {
+          served = shard.owns(plan.unit(pi, mi, r));
+        }
+        // a shard runs the warm-ups of the (point, strategy) pairs it measures, and only those
+        int warmups = served ? spec.warmupsFor(point.engine()) : 0;
         for (int i = -warmups; i < spec.reps(); i++) {
+          if (i >= 0 && shard != null && !shard.owns(plan.unit(pi, mi, i))) {
+            continue;
+          }
           String stop = stopRequest.get();
           if (stop != null) {
             status = ResultsWriter.INTERRUPTED;

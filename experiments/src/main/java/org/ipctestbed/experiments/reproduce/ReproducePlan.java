@@ -123,6 +123,13 @@ public final class ReproducePlan {
     return p;
   }
 
+  /** The spec of experiment {@code e} with {@code strategies}, into {@code root}/NAME. */
+  public static ExperimentSpec spec(PlannedExperiment e, List<String> strategies, boolean quick, Path root) {
+    return new ExperimentSpec(e.workload(), strategies, List.of(e.engine()), e.cpus(),
+        quick ? e.quickReps() : e.reps(), -1, 1, quick ? e.quickSets() : e.sets(), e.costModel(), e.policy(),
+        root.resolve(e.name()), "testbed reproduce" + (quick ? " --quick" : "") + " (experiment " + e.name() + ")", false);
+  }
+
   /** What happened to one planned experiment. */
   public record Ran(PlannedExperiment experiment, String status, String detail, List<String> strategies, List<ChartBook.Figure> figures) {}
 
@@ -147,6 +154,17 @@ public final class ReproducePlan {
    */
   public static int run(List<PlannedExperiment> plan, List<String> strategies, boolean quick, Path root, Set<String> only,
       PrintStream out, PrintStream err, boolean quiet, boolean force) {
+    return run(plan, strategies, quick, root, only, out, err, quiet, force, null);
+  }
+
+  /**
+   * {@link #run(List, List, boolean, Path, Set, PrintStream, PrintStream, boolean, boolean)}; with a
+   * {@code shard} ({@code reproduce --shard I/N}, issue 18), each experiment runs only that shard's
+   * units into {@code root}/NAME as a shard folder for {@code merge --reproduce}, and no index is
+   * written (the merge writes it).
+   */
+  public static int run(List<PlannedExperiment> plan, List<String> strategies, boolean quick, Path root, Set<String> only,
+      PrintStream out, PrintStream err, boolean quiet, boolean force, org.ipctestbed.experiments.harness.Shard shard) {
     Set<String> known = new TreeSet<>();
     plan.forEach(e -> known.add(e.name()));
     for (String o : only) {
@@ -197,11 +215,13 @@ public final class ReproducePlan {
         ran.add(new Ran(e, "skipped", "none of the strategies " + strategies + " is on the class path", List.of(), List.of()));
         continue;
       }
-      ExperimentSpec spec = new ExperimentSpec(e.workload(), present, List.of(e.engine()), e.cpus(),
-          quick ? e.quickReps() : e.reps(), -1, 1, quick ? e.quickSets() : e.sets(), e.costModel(), e.policy(),
-          root.resolve(e.name()), "testbed reproduce" + (quick ? " --quick" : "") + " (experiment " + e.name() + ")", false);
+      ExperimentSpec spec = spec(e, present, quick, root);
       try {
-        Harness.Outcome o = new Harness().reference(true).force(force).runWithShutdownHook(spec,
+        Harness h = new Harness().reference(true).force(force);
+        if (shard != null) {
+          h.shard(new Harness.ShardRun(shard, spec.commandLine(), false));
+        }
+        Harness.Outcome o = h.runWithShutdownHook(spec,
             new Progress(err, Progress.stdoutIsTerminal(), quiet), (status, reason, kept) -> {
               err.println();
               err.println("testbed: reproduce: " + e.name() + " " + status + ": " + reason + "; " + kept
@@ -217,7 +237,9 @@ public final class ReproducePlan {
         ok = false;
       }
     }
-    writeIndex(root, plan, ran, quick, strategies);
+    if (shard == null) {
+      writeIndex(root, plan, ran, quick, strategies);
+    }
     out.printf(java.util.Locale.ROOT, "testbed: reproduce%s: %d experiment(s) in %.0f s; index: %s%n", quick ? " --quick" : "",
         ran.size(), (System.nanoTime() - t0) / 1e9, root.resolve("README.md"));
     return ok ? 0 : 1;
@@ -248,7 +270,7 @@ public final class ReproducePlan {
     return "#" + (end < 0 ? text.substring(start) : text.substring(start, end + 1)).stripTrailing() + "\n\n";
   }
 
-  static void writeIndex(Path root, List<PlannedExperiment> plan, List<Ran> ran, boolean quick, List<String> strategies) {
+  public static void writeIndex(Path root, List<PlannedExperiment> plan, List<Ran> ran, boolean quick, List<String> strategies) {
     java.util.Map<String, String> kept = existingSections(root.resolve("README.md"));
     java.util.Map<String, Ran> byName = new java.util.HashMap<>();
     for (Ran r : ran) {

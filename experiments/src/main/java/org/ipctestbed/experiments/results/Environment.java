@@ -50,9 +50,45 @@ public final class Environment {
     return Path.of(h == null || h.isBlank() ? "." : h);
   }
 
-  /** {@code commit} and {@code dirty} of the testbed checkout, or "unknown" without git. */
+  /**
+   * The name of this host (a cluster node's name, for a shard's metadata): {@code /proc/sys/kernel/hostname},
+   * else {@code $HOSTNAME}, else the JDK's (which may ask DNS), else "unknown".
+   */
+  public static String hostname() {
+    try {
+      String h = Files.readString(Path.of("/proc/sys/kernel/hostname"), StandardCharsets.UTF_8).trim();
+      if (!h.isEmpty()) {
+        return h;
+      }
+    } catch (IOException | RuntimeException e) {
+      // not Linux
+    }
+    String env = System.getenv("HOSTNAME");
+    if (env != null && !env.isBlank()) {
+      return env.trim();
+    }
+    try {
+      return java.net.InetAddress.getLocalHost().getHostName();
+    } catch (IOException e) {
+      return "unknown";
+    }
+  }
+
+  /**
+   * {@code commit} and {@code dirty} of the testbed checkout, or "unknown" without git. The system
+   * properties {@code testbed.git.commit} and {@code testbed.git.dirty} replace them: the Slurm
+   * scripts ({@code testbed slurm}) run a copy of the CLI jar taken when they were written and pass
+   * the checkout's version of that moment, which a later commit must not change.
+   */
   public static Map<String, Object> git() {
     Map<String, Object> m = new LinkedHashMap<>();
+    String pinned = System.getProperty("testbed.git.commit");
+    if (pinned != null && !pinned.isBlank()) {
+      m.put("commit", pinned.trim());
+      String dirty = System.getProperty("testbed.git.dirty");
+      m.put("dirty", dirty == null || dirty.isBlank() ? null : Boolean.parseBoolean(dirty.trim()));
+      return m;
+    }
     String commit = run("git", "rev-parse", "HEAD");
     m.put("commit", commit == null ? "unknown" : commit.trim());
     String status = commit == null ? null : run("git", "status", "--porcelain", "--untracked-files=no");

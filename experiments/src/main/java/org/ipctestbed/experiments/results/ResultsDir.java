@@ -39,7 +39,7 @@ public final class ResultsDir {
   /** Whether {@code name} is a file this harness writes into a results folder (and may replace). */
   public static boolean isGenerated(String name) {
     return name.equals(RESULTS) || name.equals(SUMMARY) || name.equals(SIGNIFICANCE) || name.equals(METADATA)
-        || name.equals(REPORT) || name.equals(PERCENTILES) || name.endsWith(".hlog") || name.endsWith(".png") || name.endsWith(".svg");
+        || name.equals(REPORT) || name.equals(PERCENTILES) || name.equals(ShardData.FILE) || name.endsWith(".hlog") || name.endsWith(".png") || name.endsWith(".svg");
   }
 
   /**

@@ -62,7 +62,9 @@ public final class ResultsWriter {
   private final Map<String, Double> hlogTime = new LinkedHashMap<>();
   private int appended;
   private long metadataWrittenAt;
-  private final String started = Instant.now().toString();
+  private String started = Instant.now().toString();
+  /** The end time a merge records (that of its last shard); null: the time of writing. */
+  private String ended;
   private final List<String> paramColumns = new ArrayList<>();
   private final ReentrantLock lock = new ReentrantLock();
   private List<RepResult> written = List.of();
@@ -74,8 +76,12 @@ public final class ResultsWriter {
 
   private final List<String> chartTypes;
   /** Looked up once per run: git and the host do not change during it, and spawning git per repetition is slow. */
-  private final Map<String, Object> environment = Environment.describe();
-  private final Map<String, Object> git = Environment.git();
+  private Map<String, Object> environment = Environment.describe();
+  private Map<String, Object> git = Environment.git();
+  /** A shard's {@code shard} block of metadata.json ({@link ShardData#block}); null for a whole run. */
+  private Map<String, Object> shardBlock;
+  /** A merged folder's {@code mergedFrom} list ({@link ShardMerge}); null otherwise. */
+  private List<Object> mergedFrom;
 
   /** A writer for {@code plan}'s claimed {@code folder} that draws {@code chartTypes} at the end. */
   public ResultsWriter(Harness.Plan plan, List<String> chartTypes, OutputFolder folder) {
@@ -90,6 +96,59 @@ public final class ResultsWriter {
 
   public String status() {
     return status;
+  }
+
+  /**
+   * Makes this the writer of a shard ({@code --shard I/N}): metadata.json gets {@code block} as its
+   * {@code shard} field and counts the shard's units as planned, and the end of the run writes
+   * {@link ShardData#FILE}, what {@code merge} reads. Call before the first checkpoint.
+   */
+  public void shard(Map<String, Object> block) {
+    this.shardBlock = block;
+  }
+
+  /**
+   * For {@code merge}: the merged folder records the shards' host, JDK and code version and their
+   * wall-clock span (the first shard's start, the last one's end), not the merge's, and where it was
+   * merged from.
+   */
+  void provenance(Map<String, Object> env, Map<String, Object> gitInfo, String startedAt, String endedAt, List<Object> from) {
+    this.environment = env;
+    this.git = gitInfo;
+    this.started = startedAt;
+    this.ended = endedAt;
+    this.mergedFrom = from;
+  }
+
+  /**
+   * For {@code merge}: writes every file of a complete run of {@code results} (in run order) into the
+   * staging folder and publishes it only when all of them were written; on a failure the staging
+   * folder is removed and an earlier folder stays as it was.
+   *
+   * @throws UncheckedIOException (or another RuntimeException) when a file cannot be written
+   */
+  void writeWhole(List<RepResult> results) {
+    lock.lock();
+    boolean ok = false;
+    try {
+      written = List.copyOf(results);
+      appendData(written);
+      writeMetadata(written, RUNNING, ""); // the charts read the folder's metadata, as during a run
+      status = COMPLETE;
+      figures = writeEnd(chartTypes);
+      closed = true;
+      ok = true;
+    } finally {
+      try {
+        if (ok) {
+          folder.finish(true);
+        } else {
+          folder.close();
+        }
+      } finally {
+        lock.unlock();
+      }
+    }
   }
 
   public String reason() {
@@ -164,7 +223,8 @@ public final class ResultsWriter {
       closed = true;
     } finally {
       try {
-        folder.finish(!written.isEmpty());
+        // a shard publishes even with no unit of its own (N > units): merge needs its metadata
+        folder.finish(!written.isEmpty() || shardBlock != null && COMPLETE.equals(status));
       } finally {
         lock.unlock();
       }
@@ -183,6 +243,9 @@ public final class ResultsWriter {
       writeAnalysis(dir, Csv.read(dir.resolve(ResultsDir.RESULTS)));
       PercentileSpectrum.write(dir);
       drawn = List.copyOf(ChartBook.draw(dir, types, metadata(written, status, reason)));
+    }
+    if (shardBlock != null) {
+      AtomicFiles.writeString(folder.dir().resolve(ShardData.FILE), ShardData.write(plan, written));
     }
     writeMetadata(written, status, reason);
     return drawn;
@@ -359,6 +422,17 @@ public final class ResultsWriter {
 
   // ------------------------------------------------------------------ metadata.json
 
+  /** The {@code costModel} block of metadata.json: the model's name, figures, whether deterministic, and every cost's distribution. */
+  static Map<String, Object> costModelBlock(org.ipctestbed.experiments.harness.ExperimentSpec spec) {
+    Map<String, Object> cm = new LinkedHashMap<>();
+    cm.put("name", spec.costModel());
+    CostModel model = CostModel.named(spec.costModel());
+    cm.put("figuresNs", model.asMap());
+    cm.put("deterministic", spec.deterministic());
+    cm.put("detail", (spec.deterministic() ? model.deterministic() : model).describe());
+    return cm;
+  }
+
   private void writeMetadata(List<RepResult> results, String st, String why) {
     AtomicFiles.writeString(folder.dir().resolve(ResultsDir.METADATA), Json.write(metadata(results, st, why)));
   }
@@ -406,13 +480,7 @@ public final class ResultsWriter {
     m.put("params", params);
     m.put("paramColumns", paramColumns);
     m.put("varying", plan.points().get(0).varying());
-    Map<String, Object> cm = new LinkedHashMap<>();
-    cm.put("name", spec.costModel());
-    CostModel model = CostModel.named(spec.costModel());
-    cm.put("figuresNs", model.asMap());
-    cm.put("deterministic", spec.deterministic());
-    cm.put("detail", (spec.deterministic() ? model.deterministic() : model).describe());
-    m.put("costModel", cm);
+    m.put("costModel", costModelBlock(spec));
     List<Object> published = new ArrayList<>();
     for (org.ipctestbed.experiments.workload.PublishedFigure f : plan.workload().published()) {
       if (f.costModel().equals(spec.costModel())) {
@@ -437,8 +505,8 @@ public final class ResultsWriter {
     m.put("environment", environment);
     m.put("git", git);
     m.put("startedAt", started);
-    m.put("endedAt", st.equals(RUNNING) ? null : Instant.now().toString());
-    m.put("plannedReps", (long) plan.points().size() * plan.providers().size() * spec.reps());
+    m.put("endedAt", st.equals(RUNNING) ? null : ended != null ? ended : Instant.now().toString());
+    m.put("plannedReps", shardBlock != null ? shardBlock.get("ownedUnits") : (Object) plan.units());
     m.put("completedReps", results.size());
     List<Object> reps = new ArrayList<>();
     long clamped = 0;
@@ -474,6 +542,12 @@ public final class ResultsWriter {
     units.put("throughput", "operations per second of the measured window (measured_elapsed: warm-up excluded)");
     units.put("cpu_time", "ns charged by the ledger during the measured window, per process name (processes of one name summed) and category");
     m.put("units", units);
+    if (shardBlock != null) {
+      m.put("shard", shardBlock);
+    }
+    if (mergedFrom != null) {
+      m.put("mergedFrom", mergedFrom);
+    }
     return m;
   }
 
