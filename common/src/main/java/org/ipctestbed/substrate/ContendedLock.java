@@ -44,12 +44,18 @@ public final class ContendedLock {
     long transfer = line.take(m, self.cpu().index(), now + wait);
     long atomic = m.drawCost(Cost.ATOMIC, 1);
     freeAt = now + wait + transfer + atomic + m.costModel().ns(critical, 1);
+    line.account(m, wait, transfer > 0);
     if (transfer > 0) {
       self.spendContended(wait, Cost.CACHE_LINE_TRANSFER, 1, transfer);
       self.spendContended(0, Cost.ATOMIC, 1, atomic);
     } else {
       self.spendContended(wait, Cost.ATOMIC, 1, atomic);
     }
+  }
+
+  /** The lock word's line: its transfers and the time its users waited ({@link Machine#contentionPoints()}). */
+  public SharedLine line() {
+    return line;
   }
 
   /** Virtual time at which the lock is free again (simulated engine), for tests. */

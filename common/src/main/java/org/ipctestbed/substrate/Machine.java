@@ -240,6 +240,24 @@ public final class Machine {
     return ipiQueueLines[cpu];
   }
 
+  private final List<SharedLine> contentionPoints = new java.util.ArrayList<>();
+
+  /** Called by a {@link SharedLine} the first time it moves between CPUs or makes a CPU wait (simulated engine). */
+  void registerContentionPoint(SharedLine line) {
+    contentionPoints.add(line);
+  }
+
+  /**
+   * Every {@link SharedLine} (and {@link ContendedLock} word) of this machine that moved between CPUs
+   * or made a CPU wait, in the order they first did, each with its transfers and waiting time: where
+   * the simulated run's {@link Cost#CACHE_LINE_TRANSFER} and {@link Cost#CONTENTION_WAIT} went, by
+   * name (issue 12: "contention points named in the report"). Empty on the real engine. Read it after
+   * {@link #run()}.
+   */
+  public List<SharedLine> contentionPoints() {
+    return java.util.Collections.unmodifiableList(contentionPoints);
+  }
+
   /** The stream id of {@link #costRandom}, apart from any a workload uses (they count from 0). */
   private static final long COST_STREAM = -0x5EED_C057L;
 

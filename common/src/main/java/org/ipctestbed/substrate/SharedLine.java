@@ -28,6 +28,9 @@ public final class SharedLine {
   private long busyUntil;
   private long version;
   private long[] seen;
+  private long transfers;
+  private long waitNs;
+  private boolean registered;
 
   /** @param name what the line holds, for reports */
   public SharedLine(String name) {
@@ -59,6 +62,7 @@ public final class SharedLine {
     long start = Math.max(now, busyUntil);
     long transfer = self.machine().drawCost(Cost.CACHE_LINE_TRANSFER, 1);
     busyUntil = start + transfer;
+    account(self.machine(), start - now, true);
     self.spendContended(start - now, Cost.CACHE_LINE_TRANSFER, 1, transfer);
   }
 
@@ -81,7 +85,36 @@ public final class SharedLine {
     long now = self.now();
     long start = Math.max(now, busyUntil);
     long transfer = self.machine().drawCost(Cost.CACHE_LINE_TRANSFER, 1);
+    account(self.machine(), start - now, true);
     self.spendContended(start - now, Cost.CACHE_LINE_TRANSFER, 1, transfer);
+  }
+
+  /**
+   * Tallies one use of this contention point that moved the line ({@code moved}) or waited ({@code
+   * wait} ns): the first such use makes it one of the machine's {@link Machine#contentionPoints()}.
+   */
+  void account(Machine m, long wait, boolean moved) {
+    if (moved) {
+      transfers++;
+    }
+    waitNs += wait;
+    if (!registered && (moved || wait > 0)) {
+      registered = true;
+      m.registerContentionPoint(this);
+    }
+  }
+
+  /** How many times the line moved between CPUs (simulated engine), each one {@link Cost#CACHE_LINE_TRANSFER}. */
+  public long transfers() {
+    return transfers;
+  }
+
+  /**
+   * Virtual time CPUs spent waiting for this line while it was in flight to another CPU, or for the
+   * lock it is the word of ({@link ContendedLock}): its share of {@link Cost#CONTENTION_WAIT}.
+   */
+  public long waitNs() {
+    return waitNs;
   }
 
   /**

@@ -71,6 +71,24 @@ class ContentionTest {
     }
     assertEquals(40L * (n - 1), latest - earliest, "one transfer at a time");
     assertEquals(40L * n * (n - 1) / 2, m.ledger().costNs(Cost.CONTENTION_WAIT));
+    // the machine names the point and holds its share of the ledger's totals
+    assertEquals(java.util.List.of(line), m.contentionPoints());
+    assertEquals(n, line.transfers());
+    assertEquals(m.ledger().costNs(Cost.CONTENTION_WAIT), line.waitNs());
+  }
+
+  @Test
+  void aLineNoOtherCpuTouchesIsNoContentionPoint() {
+    Machine m = sim(2);
+    SharedLine mine = new SharedLine("mine");
+    m.newProcess("p").spawn("a", 0, self -> {
+      for (int i = 0; i < 10; i++) {
+        mine.write(self);
+      }
+    });
+    m.run();
+    assertTrue(m.contentionPoints().isEmpty(), m.contentionPoints().toString());
+    assertEquals(0, mine.transfers());
   }
 
   @Test
@@ -95,6 +113,8 @@ class ContentionTest {
     assertEquals(10, acquiredAt[0]);
     assertEquals(75, acquiredAt[1]);
     assertEquals(25, m.ledger().costNs(Cost.CONTENTION_WAIT));
+    assertEquals(java.util.List.of(lock.line()), m.contentionPoints());
+    assertEquals(25, lock.line().waitNs());
   }
 
   @Test

@@ -68,6 +68,8 @@ public final class Calibration {
   private final PrintStream log;
   private final Map<Cost, CostDistribution> costs = new EnumMap<>(Cost.class);
   private final Map<String, String> provenance = new LinkedHashMap<>();
+  private List<String> fitMechanisms = List.of();
+  private double fitScale = 1;
 
   /**
    * @param batches samples per cost (>= 5)
@@ -81,6 +83,18 @@ public final class Calibration {
     this.batches = batches;
     this.batch = batch;
     this.log = log;
+  }
+
+  /**
+   * After the primitives, measure {@code mechanisms}' real round trips and fit the model to them
+   * ({@link MechanismFit}); none (the default): the primitives only.
+   *
+   * @param scale share of the full probe sizes, (0, 1]
+   */
+  public Calibration fit(List<String> mechanisms, double scale) {
+    this.fitMechanisms = List.copyOf(mechanisms);
+    this.fitScale = scale;
+    return this;
   }
 
   /** Runs every measurement and returns the model, named {@code name}. */
@@ -125,8 +139,25 @@ public final class Calibration {
             + "approximated by the charge bookkeeping of a real fiber");
       }
     }
-    provenance.put("loadAverageAfter", String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
-    return CostModel.ofDistributions(name, costs, List.of(), provenance);
+    if (fitMechanisms.isEmpty()) {
+      provenance.put("loadAverageAfter", String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+      return CostModel.ofDistributions(name, costs, List.of(), provenance);
+    }
+    CostModel primitive = CostModel.ofDistributions(name, costs, List.of(), provenance);
+    MechanismFit.Result fitted = new MechanismFit(fitMechanisms, fitScale, log).fit(name, primitive, costs, provenance);
+    Map<String, String> prov = new LinkedHashMap<>(fitted.provenance());
+    prov.put("loadAverageAfter", String.format(Locale.ROOT, "%.2f", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage()));
+    return CostModel.ofDistributions(name, fittedCosts(fitted.model()), List.of(), prov);
+  }
+
+  private static Map<Cost, CostDistribution> fittedCosts(CostModel m) {
+    Map<Cost, CostDistribution> out = new EnumMap<>(Cost.class);
+    for (Cost c : Cost.values()) {
+      if (c != Cost.CONTENTION_WAIT && c != Cost.NOISE) {
+        out.put(c, m.distribution(c));
+      }
+    }
+    return out;
   }
 
   private void put(Cost c, double[] samples, String what) {

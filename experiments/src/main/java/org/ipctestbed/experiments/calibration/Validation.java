@@ -167,32 +167,95 @@ public final class Validation {
     return rows;
   }
 
-  /** The likely cause of a miss, from what the two engines do differently in that scenario. */
+  /** The cause of a miss, without the calibration's figures (a model that was not fitted). */
   static String cause(Row r) {
+    return cause(r, Map.of());
+  }
+
+  /** The calibration probe ({@link MechanismFit}) that measured the same round trip as {@code r}, or null. */
+  static String probeOf(Row r) {
+    if (r.scenario().equals("null-rpc-same-cpu") || (r.scenario().equals("payload-sweep") && !r.point().contains("bytes=4096"))) {
+      return r.mechanism() + ".null-same-cpu";
+    }
+    if (r.scenario().equals("payload-sweep")) {
+      return r.mechanism() + ".4072B-same-cpu";
+    }
+    if (r.scenario().equals("null-rpc-cross-cpu")) {
+      return r.mechanism() + ".null-cross-cpu";
+    }
+    if (r.scenario().equals("many-clients")) {
+      return r.mechanism() + (r.point().startsWith("cpus=1") ? ".null-same-cpu" : ".null-cross-cpu");
+    }
+    return null;
+  }
+
+  /** The real median the calibration measured for {@code probe}, from the model's provenance, or NaN. */
+  static double calibrationReal(Map<String, String> provenance, String probe) {
+    String v = probe == null ? null : provenance.get("fit.probe." + probe);
+    if (v == null) {
+      return Double.NaN;
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("real median ([0-9.]+) ns").matcher(v);
+    return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
+  }
+
+  /** The fit's residual for {@code probe} (a fraction), or NaN. */
+  static double fitResidual(Map<String, String> provenance, String probe) {
+    String v = probe == null ? null : provenance.get("fit.probe." + probe);
+    if (v == null) {
+      return Double.NaN;
+    }
+    java.util.regex.Matcher m = java.util.regex.Pattern.compile("residual ([-+0-9.]+)%").matcher(v);
+    return m.find() ? Double.parseDouble(m.group(1)) / 100 : Double.NaN;
+  }
+
+  /**
+   * The cause of a miss, from figures measured here: the two engines' tails (mean and p99 against the
+   * median, from the rows themselves), the real round trip the calibration measured for the same
+   * mechanism ({@code provenance}'s {@code fit.probe.*}: if the real engine moved between calibration
+   * and validation, the host did), and the fit's own residual for it.
+   */
+  static String cause(Row r, Map<String, String> provenance) {
     List<String> c = new ArrayList<>();
-    boolean slowSim = r.errP50() > 0;
-    if (!r.medianOk() || !r.throughputOk()) {
-      if (r.scenario().contains("cross-cpu") || (r.scenario().equals("many-clients") && r.point().startsWith("cpus=2"))) {
-        c.add("cross-CPU wake: on the real engine its cost depends on whether the target carrier is still spinning or has "
-            + "parked (spin-then-park, 50 us) and on what else the host's 2 cores run; the model charges the calibrated "
-            + "ping-pong wake (IPI_LATENCY), which assumes a spinning target");
-      } else if (r.point().contains("bytes=4096")) {
-        c.add("copy: COPY_PER_BYTE is calibrated on a hot 4 KiB System.arraycopy; the mechanisms copy through their own "
-            + "buffers (PPC page, message payload) with bounds checks " + (slowSim ? "the JIT removes" : "it does not model"));
-      } else if (r.scenario().equals("many-clients")) {
-        c.add("dispatch under load: with 4 clients per CPU the real run queue, wake permits and continuation switches interleave "
-            + "differently from the model's one dispatch per scheduling point");
+    double clients = r.scenario().equals("many-clients") ? 4 : 1;
+    double realMean = clients * 1e9 / r.realTput();
+    double simMean = clients * 1e9 / r.simTput();
+    String probe = probeOf(r);
+    double cal = calibrationReal(provenance, probe);
+    double residual = fitResidual(provenance, probe);
+    if (!r.medianOk()) {
+      if (r.scenario().equals("many-clients")) {
+        if (!Double.isNaN(cal)) {
+          c.add(String.format(Locale.ROOT, "load the model does not scale: the real median with 4 clients is %.2fx the real "
+                  + "round trip the calibration measured alone (%s ns, probe %s), the simulated %.2fx", r.realP50() / cal, num(cal), probe,
+              r.simP50() / cal));
+        } else {
+          c.add(String.format(Locale.ROOT, "the real median with 4 clients (%s ns) against the simulated (%s ns); "
+              + "no calibration probe measured this mechanism alone", num(r.realP50()), num(r.simP50())));
+        }
+      } else if (!Double.isNaN(cal) && Math.abs(r.realP50() - cal) / cal > MEDIAN_TARGET) {
+        c.add(String.format(Locale.ROOT, "the real engine moved: the calibration measured this round trip at %s ns (probe %s), "
+            + "this run at %s ns (%+.0f%%), on a host whose load average was %s before calibration and %s after",
+            num(cal), probe, num(r.realP50()), 100 * (r.realP50() - cal) / cal, provenance.getOrDefault("loadAverageBefore", "?"),
+            provenance.getOrDefault("loadAverageAfter", "?")));
+      } else if (!Double.isNaN(residual) && Math.abs(residual) > MEDIAN_TARGET / 2) {
+        c.add(String.format(Locale.ROOT, "the fit leaves the calibration's probe %s at %+.0f%%: the costs this mechanism shares with "
+            + "the others cannot match every probe at once (see the fit table)", probe, 100 * residual));
+      } else if (!Double.isNaN(cal)) {
+        c.add(String.format(Locale.ROOT, "the calibration measured %s ns (probe %s, fit residual %+.0f%%); the simulated median "
+            + "moved with the random draws of this run", num(cal), probe, 100 * residual));
       } else {
-        c.add(slowSim
-            ? "the model charges mechanism steps (TRAP, ADDRESS_SPACE_SWITCH, SOFT_INTERRUPT) at the calibrated bookkeeping cost "
-                + "although the JIT merges consecutive charges on the real engine"
-            : "the real engine pays Java work the model does not name (message state checks, ServiceLoader-free dispatch, "
-                + "histogram recording) on each call");
+        c.add("the model was not fitted to this mechanism's round trips (testbed calibrate --fit)");
       }
     }
+    if (!r.throughputOk()) {
+      c.add(String.format(Locale.ROOT, "throughput is clients / mean latency: the real mean is %.2fx its median (%s against %s ns), "
+          + "the simulated %.2fx: the real engine's tail (host preemption of carrier threads, parking, JIT, GC) is outside the model",
+          realMean / r.realP50(), num(realMean), num(r.realP50()), simMean / r.simP50()));
+    }
     if (Math.abs(r.errP99()) > 0.5) {
-      c.add("p99: the real tail holds host preemptions of carrier threads, JIT compilation and GC safepoints on a shared "
-          + "2-vCPU VM, which the model represents only through its calibrated spread (try +background)");
+      c.add(String.format(Locale.ROOT, "p99: the real p99 is %.1fx its median, the simulated %.1fx (the model's spread is the "
+          + "calibrated distributions' only; try +background)", r.realP99() / r.realP50(), r.simP99() / r.simP50()));
     }
     return String.join("; ", c);
   }
@@ -229,7 +292,8 @@ public final class Validation {
         .append("Targets: median latency within ").append((int) (100 * MEDIAN_TARGET)).append("%, throughput within ")
         .append((int) (100 * THROUGHPUT_TARGET)).append("%. Met: median ").append(medOk).append(" of ").append(rows.size())
         .append(", throughput ").append(tputOk).append(" of ").append(rows.size()).append(".\n\n")
-        .append("Host: ").append(Environment.describe()).append(". Model provenance: ").append(model.provenance()).append(".\n\n")
+        .append("Host: ").append(Environment.describe()).append(". Model provenance: ").append(withoutFit(model.provenance())).append(".\n\n")
+        .append(fitSection(model.provenance()))
         .append("> The real engine's figures describe this host while it ran: on a shared or loaded machine they, and so the ")
         .append("errors, are only indicative. Re-run on a quiet host: `./testbed validation` (about 4 minutes on 2 cores; ")
         .append("`--quick` about 1).\n\n")
@@ -239,13 +303,51 @@ public final class Validation {
     for (Row r : rows) {
       String verdict = (r.medianOk() ? "median ok" : "**median miss**") + ", " + (r.throughputOk() ? "throughput ok" : "**throughput miss**");
       md.append("| ").append(String.join(" | ", r.scenario(), r.point(), r.mechanism(), num(r.realP50()), num(r.simP50()), pct(r.errP50()),
-          num(r.realP99()), num(r.simP99()), pct(r.errP99()), num(r.realTput()), num(r.simTput()), pct(r.errTput()), verdict, cause(r)))
+          num(r.realP99()), num(r.simP99()), pct(r.errP99()), num(r.realTput()), num(r.simTput()), pct(r.errTput()), verdict, cause(r, model.provenance())))
           .append(" |\n");
     }
     md.append("\nData: `validation.csv`; every run's own results folder under `runs/` (results.csv with both engines, ")
         .append("`mechanism_cost` rows with the simulated time per named cost, metadata.json with the model's sources).\n");
     AtomicFiles.writeString(out.resolve("README.md"), md.toString());
     chart(out, rows);
+  }
+
+  private static Map<String, String> withoutFit(Map<String, String> provenance) {
+    Map<String, String> m = new LinkedHashMap<>();
+    provenance.forEach((k, v) -> {
+      if (!k.startsWith("fit.")) {
+        m.put(k, v);
+      }
+    });
+    return m;
+  }
+
+  /** The calibration's fit (MechanismFit), as two tables, or a line saying the model was not fitted. */
+  static String fitSection(Map<String, String> p) {
+    StringBuilder b = new StringBuilder("## The calibration's fit\n\n");
+    if (!p.containsKey("fit.method")) {
+      return b.append("The model was not fitted to the mechanisms' round trips (`testbed calibrate --fit none`, or a preset): ")
+          .append("its costs are the primitives as measured.\n\n").toString();
+    }
+    b.append("Method: ").append(p.get("fit.method")).append(". Relative misfit (rms over probes): before ")
+        .append(p.get("fit.rmsMisfitBefore")).append(", after ").append(p.get("fit.rmsMisfitAfter")).append(".\n\n")
+        .append("Which validation rows the fit saw: the probes are the calibration's own runs, but `null-rpc-same-cpu` and ")
+        .append("`null-rpc-cross-cpu` are the same workloads, and the 4,072 B probe is next to the payload sweep's 4096 B point; ")
+        .append("those rows test that the fit reproduces, not that it generalises. The 0 and 256 B payload points, many clients ")
+        .append("and every p99 were not fitted.\n\n")
+        .append("| probe | measured and fitted |\n|---|---|\n");
+    p.forEach((k, v) -> {
+      if (k.startsWith("fit.probe.")) {
+        b.append("| ").append(k.substring("fit.probe.".length())).append(" | ").append(v).append(" |\n");
+      }
+    });
+    b.append("\n| cost | fitted factor on the primitive measurement |\n|---|---|\n");
+    p.forEach((k, v) -> {
+      if (k.startsWith("fit.cost.")) {
+        b.append("| ").append(k.substring("fit.cost.".length())).append(" | ").append(v).append(" |\n");
+      }
+    });
+    return b.append("\n").toString();
   }
 
   private static void chart(Path out, List<Row> rows) {

@@ -83,6 +83,7 @@ final class Report {
       });
       sb.append('\n');
     }
+    contention(d, sb);
     significance(d, sb);
     sb.append("## Figures\n\n");
     for (ChartBook.Figure f : figs) {
@@ -97,6 +98,65 @@ final class Report {
         .append("- `latency-*.hlog`: HdrHistogram logs, one interval per repetition (tag `rep<N>`).\n")
         .append("- `metadata.json`: command line, configuration, cost model figures, machine, commit, times.\n");
     AtomicFiles.writeString(d.dir.resolve(ResultsDir.REPORT), sb.toString());
+  }
+
+  /**
+   * The named contention points of the simulated runs (issue 12): which shared line or lock word moved
+   * between CPUs, how often, and how long CPUs waited for it, so that a scaling difference has a
+   * named cause.
+   */
+  static void contention(ResultData d, StringBuilder sb) {
+    if (d.contentionPoints().isEmpty()) {
+      return;
+    }
+    StringBuilder rows = new StringBuilder();
+    String worst = null;
+    double worstWait = 0;
+    for (String p : d.points.keySet()) {
+      for (String mech : d.mechanisms) {
+        for (String cp : d.contentionPoints()) {
+          double[] tr = d.values(p, mech, "contention", cp, "transfers");
+          double[] wait = d.values(p, mech, "contention", cp, "wait_ns");
+          double t = mean(tr);
+          double w = mean(wait);
+          if (!(t > 0 || w > 0)) {
+            continue;
+          }
+          rows.append("| ").append(d.label(p)).append(" | ").append(mech).append(" | ").append(cp).append(" | ").append(num(t))
+              .append(" | ").append(num(w / 1000)).append(" | ").append(t > 0 ? num(w / t) : "n/a").append(" |\n");
+          if (w > worstWait) {
+            worstWait = w;
+            worst = cp + "** (" + mech + ", " + d.label(p) + ": " + num(w / 1000) + " us of waiting per repetition)";
+          }
+        }
+      }
+    }
+    if (rows.isEmpty()) {
+      return;
+    }
+    sb.append("## Contention points\n\n")
+        .append("Where the simulated engine charged state shared between CPUs: each named cache line or lock word that moved ")
+        .append("between CPUs (a transfer, one `CACHE_LINE_TRANSFER`) or made a CPU wait while it was in flight or held ")
+        .append("(`CONTENTION_WAIT`), over the whole run (warm-up included), mean over the repetitions in which it occurred. Lines that differ only by a ")
+        .append("CPU or replica number are summed (`N`). Sources: `SharedLine`, `ContendedLock` and the research notes they cite.\n\n");
+    if (worst != null) {
+      sb.append("Most waiting: **").append(worst).append(".\n\n");
+    } else {
+      sb.append("No CPU waited for a line or lock: the transfers below cost their own time only.\n\n");
+    }
+    sb.append("| point | mechanism | contention point | transfers | waiting (us) | waiting per transfer (ns) |\n|---|---|---|---:|---:|---:|\n")
+        .append(rows).append('\n');
+  }
+
+  private static double mean(double[] v) {
+    if (v == null || v.length == 0) {
+      return 0;
+    }
+    double s = 0;
+    for (double x : v) {
+      s += x;
+    }
+    return s / v.length;
   }
 
   private static void table(ResultData d, StringBuilder sb) {

@@ -31,6 +31,7 @@ final class ResultData {
   private final Map<String, List<Double>> values = new LinkedHashMap<>();
   private final Map<String, Set<String>> metricsByStat = new LinkedHashMap<>();
   private final Set<String> subjects = new LinkedHashSet<>();
+  private final Set<String> contentionPoints = new LinkedHashSet<>();
 
   ResultData(Path dir) {
     this(dir, null);
@@ -62,6 +63,9 @@ final class ResultData {
       metricsByStat.computeIfAbsent(stat + "|" + r.get("unit"), k -> new LinkedHashSet<>()).add(metric);
       if (metric.equals("cpu_time")) {
         subjects.add(subject + "|" + stat);
+      }
+      if (metric.equals("contention")) {
+        contentionPoints.add(subject);
       }
       values.computeIfAbsent(key(pk, mech, metric, subject, stat), k -> new ArrayList<>()).add(Csv.parseNumber(r.get("value")));
     }
@@ -112,6 +116,11 @@ final class ResultData {
   }
 
   /** Counter metrics. */
+  /** The named contention points of the simulated runs (rows of metric {@code contention}), first-seen order. */
+  Set<String> contentionPoints() {
+    return contentionPoints;
+  }
+
   Set<String> counters() {
     return metricsByStat.getOrDefault("count|count", Set.of());
   }

@@ -54,7 +54,7 @@ final class ValidationCommand implements Callable<Integer> {
     Path model = costModel;
     if (model == null) {
       model = dir.resolve("calibrated-cost-model.properties");
-      CostModel m = new Calibration(quick ? 60 : 200, 200, CliContext.err()).run("calibrated");
+      CostModel m = new Calibration(quick ? 60 : 200, 200, CliContext.err()).fit(ipc, quick ? 0.25 : 1).run("calibrated");
       AtomicFiles.writeString(model, CostModelFile.format(m, "written by 'testbed validation' (calibration step)"));
     } else {
       CostModel.named(model.toString()); // a bad file fails now, with one line

@@ -73,6 +73,23 @@ public final class Harness {
    */
   public static final String COST_PREFIX = "cost-ns:";
 
+  /**
+   * Prefixes of the counters that carry each named contention point's cache-line transfers and
+   * waiting time over the run ({@link org.ipctestbed.substrate.Machine#contentionPoints()}, simulated
+   * engine), written as rows of metric {@code contention}, subject the point's name, stat {@code
+   * transfers} or {@code wait_ns}; points that differ only by a CPU or replica number are summed
+   * ({@code IPI queue of CPU N}).
+   */
+  public static final String CONTENTION_TRANSFERS_PREFIX = "contention-transfers:";
+
+  /** See {@link #CONTENTION_TRANSFERS_PREFIX}. */
+  public static final String CONTENTION_WAIT_PREFIX = "contention-wait-ns:";
+
+  /** A contention point's name with its CPU or replica numbers replaced by N, and no commas. */
+  static String contentionPoint(String name) {
+    return name.replaceAll("[0-9]+", "N").replace(',', ';');
+  }
+
   /** How often {@link Listener#repRunning} is called during a repetition. */
   public static final long HEARTBEAT_NS = 10_000_000_000L;
 
@@ -574,6 +591,11 @@ public final class Harness {
         if (m.ledger().costCount(c) > 0) {
           counters.put(COST_PREFIX + c.name(), m.ledger().costNs(c));
         }
+      }
+      for (org.ipctestbed.substrate.SharedLine l : m.contentionPoints()) {
+        String where = contentionPoint(l.name());
+        counters.merge(CONTENTION_TRANSFERS_PREFIX + where, l.transfers(), Long::sum);
+        counters.merge(CONTENTION_WAIT_PREFIX + where, l.waitNs(), Long::sum);
       }
     }
     // The strategy's own counters and notes join the workload's (issue 14).

@@ -336,6 +336,12 @@ public final class ResultsWriter {
     r.counters().forEach((k, v) -> {
       if (k.startsWith(org.ipctestbed.experiments.harness.Harness.COST_PREFIX)) {
         row(out, prefix, "mechanism_cost", k.substring(org.ipctestbed.experiments.harness.Harness.COST_PREFIX.length()), "ns", v, "ns");
+      } else if (k.startsWith(org.ipctestbed.experiments.harness.Harness.CONTENTION_TRANSFERS_PREFIX)) {
+        row(out, prefix, "contention", k.substring(org.ipctestbed.experiments.harness.Harness.CONTENTION_TRANSFERS_PREFIX.length()),
+            "transfers", v, "count");
+      } else if (k.startsWith(org.ipctestbed.experiments.harness.Harness.CONTENTION_WAIT_PREFIX)) {
+        row(out, prefix, "contention", k.substring(org.ipctestbed.experiments.harness.Harness.CONTENTION_WAIT_PREFIX.length()),
+            "wait_ns", v, "ns");
       } else {
         row(out, prefix, k, "", "count", v, "count");
       }

@@ -58,6 +58,22 @@ class SeededVariabilityCliTest {
   }
 
   @Test
+  void theReportNamesTheContentionPointsOfASharedServerAndNotOfReplicas() throws Exception {
+    Path out = tmp.resolve("scaling");
+    CliTest.Result r = CliTest.cli("run", "many-clients", "--ipc", "ppc,lwkt", "--cpus", "4", "--reps", "2", "--set", "clients=4",
+        "--set", "server-cpus=4", "--set", "server-state=shared,per-cpu", "--set", "ops=200", "--set", "warmup=20", "--quiet",
+        "--no-charts", "--out", out.toString());
+    assertEquals(0, r.code(), r.err());
+    String report = Files.readString(out.resolve("report.md"));
+    assertTrue(report.contains("## Contention points"), report);
+    assertTrue(report.contains("| server object |"), report);
+    assertTrue(report.contains("Most waiting: **"), report);
+    assertFalse(report.contains("server object replica"), "replicas are written by one CPU each: " + report);
+    String csv = Files.readString(out.resolve("results.csv"));
+    assertTrue(csv.contains(",contention,server object,transfers,"), "results.csv carries the contention rows");
+  }
+
+  @Test
   void theDeterministicSwitchGivesZeroWidthIntervals() throws Exception {
     double[] ci = medianInterval(run("d", "--deterministic"));
     assertEquals(ci[0], ci[1]);
