@@ -229,6 +229,15 @@ public final class Harness {
    * @throws IllegalArgumentException with a one-line message naming the allowed values
    */
   public static Plan plan(ExperimentSpec spec) {
+    return plan(spec, true);
+  }
+
+  /**
+   * {@link #plan(ExperimentSpec)}; without {@code onThisHost} the real engine's CPU counts are not
+   * checked against this host's cores: {@code merge} plans a sweep whose shards ran elsewhere (a
+   * Slurm merge job may see one core of a node whose tasks had all of them).
+   */
+  public static Plan plan(ExperimentSpec spec, boolean onThisHost) {
     if (spec.reps() < 1) {
       throw new IllegalArgumentException("--reps must be at least 1, got " + spec.reps());
     }
@@ -278,7 +287,7 @@ public final class Harness {
       if (c < 1 || c > MachineConfig.MAX_CPUS) {
         throw new IllegalArgumentException("--cpus must be 1.." + MachineConfig.MAX_CPUS + ", got " + c);
       }
-      if (spec.engines().contains("real") && c > host) {
+      if (onThisHost && spec.engines().contains("real") && c > host) {
         throw new IllegalArgumentException(
             "--cpus " + c + " with the real engine: this host has " + host + " cores (one carrier thread per virtual CPU); use 1.." + host + " or --engine sim");
       }

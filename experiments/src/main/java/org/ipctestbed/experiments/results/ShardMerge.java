@@ -145,7 +145,7 @@ public final class ShardMerge {
     String command = (String) first.block().get("command");
     String commandLine = command + (Boolean.TRUE.equals(first.block().get("mergeAddsOut")) ? " --out " + outWord : "");
     ExperimentSpec spec = ShardData.spec(specMap, out, commandLine);
-    Harness.Plan plan = Harness.plan(spec);
+    Harness.Plan plan = Harness.plan(spec, false); // the shards ran on their hosts, not necessarily this one
     if (!Objects.equals(Json.parse(Json.write(ResultsWriter.costModelBlock(spec))), first.metadata().get("costModel"))) {
       throw new IllegalArgumentException("the cost model '" + spec.costModel() + "' is not what the shards ran with (a cost-model file "
           + "changed since?); merge with the file they used");

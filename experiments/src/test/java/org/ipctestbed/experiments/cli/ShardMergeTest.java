@@ -147,7 +147,7 @@ class ShardMergeTest {
     assertEquals(3L, md.get("completedReps"));
     assertTrue(md.get("git") instanceof Map<?, ?> g && g.containsKey("commit"));
     assertTrue(md.get("costModel") instanceof Map<?, ?>);
-    // units 1, 5, 9 in run order: (ops=30, test-echo, rep 2), (ops=30, test-echo-slow, rep 3), (ops=60, test-echo-slow, rep 1)
+    // units 1, 5, 9 in run order: (ops=30, test-echo, rep 1), (ops=30, test-echo-slow, rep 2), (ops=60, test-echo-slow, rep 0), reps from 0
     List<?> reps = (List<?>) md.get("repetitions");
     List<String> got = reps.stream().map(o -> (Map<?, ?>) o).map(m -> m.get("mechanism") + "@" + m.get("point") + "#" + m.get("rep")).toList();
     assertEquals(List.of("test-echo@ops=30#1", "test-echo-slow@ops=30#2", "test-echo-slow@ops=60#0"), got);
