@@ -27,7 +27,8 @@ public final class Cpu {
 
   private final Machine machine;
   private final int index;
-  final RunQueue runQueue;
+  /** The policy's queue of dispatchers and one-level fibers, with each dispatcher's ready threads. */
+  final DispatcherRunQueue runQueue;
 
   Fiber current;
   Account account;
@@ -58,7 +59,7 @@ public final class Cpu {
   Cpu(Machine machine, int index, RunQueue runQueue, Engine engine) {
     this.machine = machine;
     this.index = index;
-    this.runQueue = runQueue;
+    this.runQueue = new DispatcherRunQueue(runQueue);
     this.engine = engine;
   }
 
@@ -100,6 +101,15 @@ public final class Cpu {
    */
   public long schedulingEpoch() {
     return epoch;
+  }
+
+  /**
+   * K42's {@code hasWork} (research/k42.md 4.3) of {@code p}'s dispatcher on this CPU: a fiber of that
+   * two-level process is ready here (false for a process without a {@link UserLevelScheduler}). O(1).
+   * Exact only on this CPU.
+   */
+  public boolean dispatcherHasWork(Process p) {
+    return runQueue.hasWork(p);
   }
 
   /** Number of runnable fibers queued on this CPU. Exact only on this CPU. */
@@ -398,6 +408,19 @@ public final class Cpu {
         machine.trace(now, index, 3, f.id());
         return userLevelSwitch(f, now);
       }
+      case USER_YIELD -> {
+        f.state = FiberState.RUNNABLE;
+        runQueue.enqueue(f);
+        current = null;
+        machine.trace(now, index, 4, f.id());
+        Fiber n = userLevelSwitch(f, now);
+        if (n != null || preemptFlag || !runQueue.remove(f)) {
+          return n; // a sibling at user level, or (a preemption came meanwhile) the kernel decides
+        }
+        f.state = FiberState.RUNNING; // no other ready thread: the yield stays inside the dispatcher
+        current = f;
+        return f;
+      }
       case YIELD, PREEMPT -> {
         f.state = FiberState.RUNNABLE;
         runQueue.enqueue(f);
@@ -441,7 +464,8 @@ public final class Cpu {
   }
 
   /**
-   * The dispatcher of a two-level process switches from {@code from} (just blocked or finished) to
+   * The dispatcher of a two-level process switches from {@code from} (just blocked, finished or
+   * yielded at user level) to
    * another of its ready fibers on this CPU at user level, without a scheduler decision: same
    * account, same scheduling epoch, no address-space change; the fiber switched to pays {@link
    * Cost#USER_THREAD_SWITCH}. Returns it, or {@code null} for a kernel dispatch (no user-level
@@ -452,10 +476,13 @@ public final class Cpu {
     if (u == null || preemptFlag || !from.process().isAlive()) {
       return null;
     }
-    Fiber n = u.nextReady(from);
+    Fiber n = u.nextReady(from); // the dispatcher's own preference (its soft-interrupt code first)
     if (n == null || n == from || n.cpu() != this || n.process() != from.process() || n.state != FiberState.RUNNABLE
         || n.killed || n.hardPreempted || !runQueue.remove(n)) {
-      return null;
+      n = runQueue.takeUserLevel(from.process(), from); // otherwise the head of its ready queue
+      if (n == null) {
+        return null;
+      }
     }
     n.state = FiberState.RUNNING;
     n.owe(Cost.USER_THREAD_SWITCH);
@@ -472,7 +499,23 @@ public final class Cpu {
     f.state = FiberState.RUNNABLE;
     runQueue.enqueue(f);
     current = null;
+    category = Category.MECHANISM;
     machine.trace(now, index, 6, f.id());
+  }
+
+  /**
+   * The kernel's save of {@code f}'s full context at its hard-preemption deadline (research/k42.md
+   * 4.4): for a two-level process, one {@link Cost#HARD_PREEMPT_SAVE}, tallied now and returned in ns
+   * (0 in the real engine, whose time is measured): the engine keeps the CPU on the preempted
+   * account, as mechanism time, that long before its next dispatch. One-level processes pay nothing.
+   */
+  long hardPreemptSave(Fiber f) {
+    if (f.process().userLevelScheduler() == null) {
+      return 0;
+    }
+    long ns = machine.isSimulated() ? machine.drawCost(Cost.HARD_PREEMPT_SAVE, 1) : 0;
+    tallyCost(Cost.HARD_PREEMPT_SAVE, 1, ns);
+    return ns;
   }
 
   @Override

@@ -47,6 +47,11 @@ abstract class Engine {
    */
   void zeroTimeStep(Fiber f) {}
 
+  /** Whether the run is being stopped (real engine: its carriers are leaving). */
+  boolean stopping() {
+    return false;
+  }
+
   /** Runs until every non-daemon fiber has returned; returns the elapsed nanoseconds. */
   abstract long run();
 

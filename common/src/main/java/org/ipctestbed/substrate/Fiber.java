@@ -40,6 +40,8 @@ public final class Fiber {
     WORK,
     BLOCK,
     YIELD,
+    /** A user-level thread yield ({@link #yieldThread}): the dispatcher picks, not the kernel. */
+    USER_YIELD,
     PREEMPT,
     HANDOFF,
     EXIT
@@ -216,16 +218,20 @@ public final class Fiber {
     while (pendingCosts != 0) {
       int ordinal = Long.numberOfTrailingZeros(pendingCosts);
       pendingCosts &= pendingCosts - 1;
-      Cost c = Cost.values()[ordinal];
-      if (simulated) {
-        long ns = machine.drawCost(c, 1);
-        cpu.tallyCost(c, 1, ns);
-        if (ns > 0) {
-          machine.engine().work(this, ns, Category.MECHANISM);
-        }
-      } else {
-        cpu.tallyCost(c, 1, 0);
+      payNow(Cost.values()[ordinal]);
+    }
+  }
+
+  /** One {@code c}, paid now by this (running) fiber as mechanism time, with no safe point after it. */
+  private void payNow(Cost c) {
+    if (simulated) {
+      long ns = machine.drawCost(c, 1);
+      cpu.tallyCost(c, 1, ns);
+      if (ns > 0) {
+        machine.engine().work(this, ns, Category.MECHANISM);
       }
+    } else {
+      cpu.tallyCost(c, 1, 0);
     }
   }
 
@@ -245,8 +251,7 @@ public final class Fiber {
     UserLevelScheduler u = process.userLevelScheduler();
     if (u != null) {
       if (on) {
-        owe(Cost.HARD_PREEMPT_SAVE);
-        u.preempted(this, true);
+        u.preempted(this, true); // the kernel's save is charged by the CPU at the deadline (Cpu.hardPreemptSave)
       }
       u.hardPreempted(this, on);
     }
@@ -331,6 +336,11 @@ public final class Fiber {
    */
   void stallForIpiQueue() {
     if (!simulated) {
+      if (machine.engine().stopping()) {
+        // The target's carrier may be gone: give the CPU back so that this carrier leaves too,
+        // instead of waiting for room that never comes (a hang of the whole run).
+        suspend(Op.PREEMPT);
+      }
       Thread.onSpinWait();
       return;
     }
@@ -377,6 +387,31 @@ public final class Fiber {
   public void yieldCpu() {
     checkSelf("yield");
     suspend(Op.YIELD);
+  }
+
+  /**
+   * A thread's voluntary yield at user level (K42's thread library, research/k42.md 4.1: the
+   * dispatcher schedules its own threads). In a process with a {@link UserLevelScheduler}, another
+   * ready fiber of the process on this CPU runs, switched to at user level: one {@link
+   * Cost#USER_THREAD_SWITCH}, no scheduler decision, the account and the scheduling epoch kept; with
+   * none ready this fiber goes on at once, and the kernel never hears of it. A pending preemption is
+   * honoured instead (a safe point: the dispatcher yields to the kernel). Without a user-level
+   * scheduler this is {@link #yieldCpu()}.
+   */
+  public void yieldThread() {
+    checkSelf("yieldThread");
+    if (process.userLevelScheduler() == null) {
+      suspend(Op.YIELD);
+      return;
+    }
+    if (cpu.preemptFlag && critDepth == 0) {
+      safePoint();
+      return;
+    }
+    if (simulated) {
+      machine.engine().zeroTimeStep(this); // two threads yielding to each other at no cost still end
+    }
+    suspend(Op.USER_YIELD);
   }
 
   /**
@@ -560,7 +595,9 @@ public final class Fiber {
       softPreemptions++;
       UserLevelScheduler u = process.userLevelScheduler();
       if (u != null) {
-        owe(Cost.SOFT_PREEMPT_SAVE);
+        // The dispatcher saves its thread at user level now, before it yields: its own time, charged
+        // to the account the CPU holds (research/k42.md 4.4).
+        payNow(Cost.SOFT_PREEMPT_SAVE);
         u.preempted(this, false);
       }
       suspend(Op.YIELD);

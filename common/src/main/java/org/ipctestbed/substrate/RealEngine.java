@@ -65,6 +65,12 @@ final class RealEngine extends Engine {
   static final int EXTERNAL_INBOX_CAPACITY = 4096;
 
   private volatile boolean stop;
+
+  @Override
+  boolean stopping() {
+    return stop;
+  }
+
   private volatile Thread waiter;
   private long t0;
 
@@ -120,6 +126,7 @@ final class RealEngine extends Engine {
         cpu.flush(now);
         f.hardPreemptions++;
         f.setHardPreempted(true);
+        cpu.hardPreemptSave(f);
         f.suspend(Fiber.Op.PREEMPT);
         now = System.nanoTime();
         cpu.flush(now);

@@ -444,7 +444,14 @@ final class SimEngine extends Engine {
           }
           cpu.hardPreempt(f, now);
           s.mode = IDLE;
-          startDispatch(cpu, s);
+          long save = cpu.hardPreemptSave(f);
+          if (save > 0) {
+            // The kernel saves the context first, on the preempted account; then it dispatches.
+            s.kickPending = true;
+            schedule(now + save, KICK, cpu, null, 0);
+          } else {
+            startDispatch(cpu, s);
+          }
         }
       }
       case SLEEP -> {

@@ -9,9 +9,15 @@ package org.ipctestbed.substrate;
  * <p>What opting in changes, on every CPU the process has fibers on:
  *
  * <ul>
- *   <li><b>User-level switch.</b> When a fiber of the process blocks or exits and no kernel
- *       preemption is pending, the CPU asks {@link #nextReady} for another runnable fiber of the same
- *       process on that CPU and switches to it with no scheduler decision: no change of the account
+ *   <li><b>The kernel schedules dispatchers.</b> The CPU's run queue ({@link DispatcherRunQueue})
+ *       holds one entry per (process, CPU) while that dispatcher has ready fibers (K42's {@code
+ *       hasWork}, {@link Cpu#dispatcherHasWork}); the policy picks among those entries and one-level
+ *       fibers; a picked dispatcher runs its hard-stopped fiber if it has one, else the head of its
+ *       ready FIFO.
+ *   <li><b>User-level switch.</b> When a fiber of the process blocks, exits or yields with {@link
+ *       Fiber#yieldThread()} and no kernel preemption is pending, the CPU asks {@link #nextReady} for
+ *       another runnable fiber of the same process on that CPU (or, given null, takes the head of the
+ *       dispatcher's ready FIFO) and switches to it with no scheduler decision: no change of the account
  *       being charged (so during a K42 borrowed hand-off the work lands on the borrower, k42.md 3.3
  *       item 1), no scheduling epoch, and one {@link Cost#USER_THREAD_SWITCH} paid by the fiber it
  *       switches to, instead of the kernel's {@link Cost#SCHED_DECISION} and {@link
@@ -21,9 +27,11 @@ package org.ipctestbed.substrate;
  *       preempt: in K42 that is a user-level ready-queue operation the kernel never sees.
  *   <li><b>Preemption costs.</b> A soft preemption honoured at a safe point costs {@link
  *       Cost#SOFT_PREEMPT_SAVE} (the dispatcher saves the thread at user level), a hard one {@link
- *       Cost#HARD_PREEMPT_SAVE} (the kernel saves and restores the full context), each charged when
- *       the fiber runs again (save and restore as one charge, to the account the CPU then holds);
- *       one-level processes pay neither, as before. Both are reported to {@link #preempted}.
+ *       Cost#HARD_PREEMPT_SAVE} (the kernel saves and restores the full context), each charged at
+ *       the moment of the preemption (save and restore as one charge): the soft one by the fiber
+ *       itself at its safe point, before it yields, to the account the CPU holds; the hard one by
+ *       the CPU at the deadline, on the preempted account, before the next dispatch. One-level
+ *       processes pay neither, as before. Both are reported to {@link #preempted}.
  * </ul>
  *
  * <p>Calling conventions: every method is called on the CPU of the fiber it names, from that CPU's
@@ -31,8 +39,9 @@ package org.ipctestbed.substrate;
  */
 public interface UserLevelScheduler {
   /**
-   * A ready fiber of {@code from}'s process bound to {@code from}'s CPU to run now at user level, or
-   * {@code null} to leave the choice to the kernel. {@code from} has just blocked or exited. A
+   * The dispatcher's preferred ready fiber of {@code from}'s process bound to {@code from}'s CPU to
+   * run now at user level, or {@code null} for the head of its ready FIFO (and a kernel dispatch if
+   * that is empty). {@code from} has just blocked, exited or yielded at user level. A
    * candidate that is not runnable, is hard-preempted (the kernel holds its context) or is dead is
    * ignored by the caller.
    */

@@ -33,9 +33,11 @@ import org.ipctestbed.substrate.SharedLine;
  * have no safe point here (the code between two substrate primitives is atomic on its CPU), so they
  * need no flag.
  *
- * <p>User level (k42.md 4.1): {@link #nextReady} is the dispatcher's thread scheduler, asked by the
- * substrate when one of its threads blocks or exits; its entry code first, then its threads round
- * robin. Idle server threads beyond {@code keptServerThreads} are retired, coldest first.
+ * <p>Two levels (k42.md 4.1, 4.3): the kernel's run queue holds this dispatcher, not its threads,
+ * while it has work; its ready threads are its own FIFO in the substrate ({@code hasWork}). When one
+ * of them blocks, exits or yields, the dispatcher switches at user level: its entry code first
+ * ({@link #nextReady}), otherwise the head of that FIFO. Idle server threads beyond {@code
+ * keptServerThreads} are retired, coldest first.
  *
  * <p>"Yields cleanly" (k42.md 1.6 step 4, {@code ExceptionLocal_GetNextProcess}): the substrate has
  * no hook on its scheduler, so the yield points are the ones this module sees: the entry fiber going
@@ -75,8 +77,6 @@ public final class Dispatcher {
   int reserved;
   /** Fibers of this process on this CPU the kernel stopped hard and has not re-dispatched. */
   private int hardPreempted;
-  /** Where the user-level scheduler's round-robin scan resumes. */
-  private int readyCursor;
 
   // IPC retry (ProcessAnnex fields and the library's ipcRetryList)
   long ipcRetrySources;
@@ -246,19 +246,12 @@ public final class Dispatcher {
   }
 
   /**
-   * K42's {@code hasWork}: whether a thread of this dispatcher is ready to run (the kernel keeps a
-   * dispatcher with work runnable). Derived from the thread states; a query, not on a hot path.
+   * K42's {@code hasWork} (k42.md 4.3): whether a thread of this dispatcher is ready, i.e. whether the
+   * kernel keeps it runnable. Kept by the substrate's run queue of this CPU, which holds this
+   * dispatcher (not its threads) while it has work. O(1); exact on this dispatcher's CPU.
    */
   public boolean hasWork() {
-    if (entry != null && entry.state() == FiberState.RUNNABLE) {
-      return true;
-    }
-    for (PpcThread t : threadArray) {
-      if (t != null && t.fiber != null && t.fiber.state() == FiberState.RUNNABLE) {
-        return true;
-      }
-    }
-    return false;
+    return kernel.machine().cpu(cpuIndex).dispatcherHasWork(process.process());
   }
 
   /** The soft-interrupt bits pending now (k42.md 4.3; a snapshot). */
@@ -267,28 +260,13 @@ public final class Dispatcher {
   }
 
   /**
-   * The dispatcher's user-level thread scheduler (k42.md 4.1): the next ready thread after {@code
-   * from} blocked or exited, round robin over the thread table, the dispatcher's own entry code
-   * (its soft interrupts) first. O(threads) on a block, never on the call path; retired server
-   * threads keep the table small.
+   * The dispatcher's preference when it switches threads at user level (k42.md 4.1): its own entry
+   * code first when it is ready (soft interrupts are taken before any thread resumes), otherwise null,
+   * and the substrate takes the head of this dispatcher's ready queue. O(1).
    */
   Fiber nextReady(Fiber from) {
     if (entry != null && entry != from && entry.state() == FiberState.RUNNABLE && !entry.isHardPreempted()) {
       return entry;
-    }
-    PpcThread[] a = threadArray;
-    int n = a.length;
-    for (int i = 0; i < n; i++) {
-      int k = readyCursor + i;
-      if (k >= n) {
-        k -= n;
-      }
-      PpcThread t = a[k];
-      Fiber f = t == null ? null : t.fiber;
-      if (f != null && f != from && f.state() == FiberState.RUNNABLE && !f.isHardPreempted()) {
-        readyCursor = k + 1 == n ? 0 : k + 1;
-        return f;
-      }
     }
     return null;
   }
@@ -519,7 +497,7 @@ public final class Dispatcher {
         continue;
       }
       self.charge(Cost.SOFT_INTERRUPT);
-      kernel.acceptRemote(this, self);
+      kernel.user.acceptRemote(this, self);
       if (SoftInterrupts.has(bits, SoftInterrupts.IPC_RETRY_NOTIFY)) {
         wakeRetried();
       }

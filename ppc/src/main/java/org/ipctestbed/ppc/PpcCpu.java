@@ -18,6 +18,14 @@ final class PpcCpu {
   final IPCTargetTable targets = new IPCTargetTable();
   final IPCRetryManager retry = new IPCRetryManager();
   final PpcStats stats = new PpcStats();
+  /**
+   * The user address space a PPC last switched this CPU into (null before any). A PPC into a kernel
+   * process switches none: K42's kernel is mapped in every address space and runs on whatever page
+   * tables are loaded (k42.md 1.1 "Kernel Process"; {@link org.ipctestbed.substrate.Process#isKernel}),
+   * so a caller returning from one pays no switch back unless a user server further down the chain
+   * loaded its own. Touched only on this CPU.
+   */
+  org.ipctestbed.substrate.Process space;
 
   private RemoteIPCBuffer freeBuffers;
   private final AtomicReference<RemoteIPCBuffer> returned = new AtomicReference<>();

@@ -15,10 +15,12 @@ import org.ipctestbed.substrate.Process;
 /**
  * K42's Protected Procedure Call installed on one {@link Machine}, and its kernel: the IPC system
  * calls at exception level ({@code ExceptionLocal_IPCCallSyscall}, {@code IPCReturnSyscall}, {@code
- * IPCAsyncSyscall}, the remote path, {@code IPCReturnEntry}'s delivery) and the process table
- * (research/k42.md sections 1–3). The other roles live beside it: the stub compiler's code (client
- * marshalling, the X-object entry) in {@link Stubs}; the dispatcher's user side (thread scheduling,
- * entry code, retry lists, async handlers) in {@link Dispatcher} and {@link PpcProcess}. One instance
+ * IPCAsyncSyscall}, the remote send path) and the process table (research/k42.md sections 1–3). The
+ * other roles live beside it: the stub compiler's code (client marshalling, the X-object entry) in
+ * {@link Stubs}; the dispatcher's user-side entry points ({@code AcceptRemoteIPC}, {@code
+ * IPCReturnEntry}'s reply delivery, {@code IPCCallEntry}'s ENOMEM answer) in {@link
+ * DispatcherDefault}; its thread scheduling, entry code, retry lists and async handlers in {@link
+ * Dispatcher} and {@link PpcProcess}. One instance
  * per machine, made by {@link #install}. Processes take part through {@link #process(Process)}.
  *
  * <p>Paths, each charging the named costs where K42 pays them, from the fiber that pays:
@@ -66,6 +68,8 @@ public final class PpcKernel {
   private final AtomicReference<PpcProcess[]> byPid = new AtomicReference<>(new PpcProcess[0]);
   /** The stub compiler's side: client marshalling and the X-object entry. */
   final Stubs stubs = new Stubs(this);
+  /** The dispatcher's user side: its entry points for remote IPCs and replies. */
+  final DispatcherDefault user = new DispatcherDefault(this);
 
   private PpcKernel(Machine machine, PpcConfig config) {
     this.machine = machine;
@@ -252,6 +256,10 @@ public final class PpcKernel {
       page.handOver(s);
       pc.chain.push(t.dispatcher, target, self.cpu().schedulingEpoch());
       pc.stats.localCalls++;
+      Process callerSpace = t.dispatcher.process.process();
+      if (!callerSpace.isKernel()) {
+        pc.space = callerSpace; // the caller runs in its own address space
+      }
       try {
         if (upcall) {
           pc.stats.upcalls++;
@@ -278,7 +286,10 @@ public final class PpcKernel {
       while (!t.replyReady) {
         self.block(AWAIT_REPLY);
       }
-      self.charge(Cost.ADDRESS_SPACE_SWITCH); // back into the caller's address space
+      if (!callerSpace.isKernel() && pc.space != callerSpace) {
+        self.charge(Cost.ADDRESS_SPACE_SWITCH); // back into the caller's address space
+        pc.space = callerSpace;
+      }
       return t.replyStatus;
     }
   }
@@ -351,37 +362,6 @@ public final class PpcKernel {
     return Status.OK;
   }
 
-  /**
-   * {@code IPCReturnEntry} on {@code d}'s CPU: the reply from {@code replierId} reaches the thread
-   * named by {@code threadId} only if it exists, waits for a reply and called the replier's PID
-   * (invariant 5); then its reply registers ({@code regs}, or none) and status are set and it is
-   * marked ready. The one delivery of every reply path (fast and slow returns, remote replies, raw
-   * returns, the remote ENOMEM answer); the caller moves the page and wakes the thread as its path
-   * requires.
-   *
-   * @return the thread, or null when the reply was dropped (counted on {@code d})
-   */
-  private static PpcThread deliverReply(Dispatcher d, long replierId, long threadId, PpcRegisters regs, int rc) {
-    PpcThread t = d.threadByKey((int) threadId);
-    if (t == null || !t.awaitingReply() || !CommID.pidMatch(t.targetId, replierId)) {
-      d.droppedReplies++;
-      return null;
-    }
-    if (regs == null) {
-      t.reply.clearResult(rc);
-    } else {
-      t.reply.copyFrom(regs);
-    }
-    t.replyStatus = rc;
-    t.replyReady = true;
-    return t;
-  }
-
-  private static void finish(ServerThread s) {
-    s.dispatcher.cleanYield();
-    s.dispatcher.freeThread(s); // last: the thread may be taken again from here on
-  }
-
   /** The server thread's {@code IPC_RTN}: fast path, slow path, refusal and retry, or remote reply. */
   void returnFromServer(ServerThread s, Fiber self, int rc) {
     PpcCpu pc = cpus[s.dispatcher.cpuIndex];
@@ -399,14 +379,14 @@ public final class PpcKernel {
           Dispatcher cd = remoteTarget(s.callerId);
           if (cd == null || !cd.process.process().isAlive()) {
             page.reset();
-            finish(s);
+            user.finish(s);
             return;
           }
           if (postRemote(s, self, pc, page, cd, RemoteIPCBuffer.RTN, s.dispatcher.commId, s.callerThreadId, s.regs) == RETRY) {
             continue;
           }
           pc.stats.remoteReturns++;
-          finish(s);
+          user.finish(s);
           return;
         }
       } else {
@@ -421,7 +401,7 @@ public final class PpcKernel {
       }
       if (target == null || !target.process.process().isAlive()) {
         page.reset(); // the caller is gone: the reply is discarded
-        finish(s);
+        user.finish(s);
         return;
       }
       if (target.isDisabled()) {
@@ -431,10 +411,10 @@ public final class PpcKernel {
         waitForRetry(s, self, page, pc);
         continue;
       }
-      PpcThread t = deliverReply(target, s.dispatcher.commId, s.callerThreadId, s.regs, rc);
+      PpcThread t = user.deliverReply(target, s.dispatcher.commId, s.callerThreadId, s.regs, rc);
       if (t == null) {
         page.reset();
-        finish(s);
+        user.finish(s);
         return;
       }
       page.handOver(t);
@@ -445,7 +425,7 @@ public final class PpcKernel {
       }
       boolean upcalled = s.upcalled;
       Fiber tf = t.fiber;
-      finish(s);
+      user.finish(s);
       if (upcalled) {
         if (!fast) {
           t.divert = true;
@@ -485,7 +465,7 @@ public final class PpcKernel {
       }
       return Status.OK;
     }
-    PpcThread w = deliverReply(target, t.dispatcher.commId, threadId, t.regs, rc);
+    PpcThread w = user.deliverReply(target, t.dispatcher.commId, threadId, t.regs, rc);
     if (w == null) {
       page.reset();
       return Status.OK;
@@ -495,96 +475,6 @@ public final class PpcKernel {
       w.fiber.wake();
     }
     return Status.OK;
-  }
-
-  /** Run by a dispatcher's entry fiber: {@code AcceptRemoteIPC} of a pending call or reply. */
-  void acceptRemote(Dispatcher d, Fiber self) {
-    RemoteIPCBuffer buf = d.pendingRemoteIPC.get();
-    if (buf == null) {
-      return;
-    }
-    d.remoteMailboxLine.write(self);
-    PpcCpu pc = cpus[d.cpuIndex];
-    PpcPage page = pc.page;
-    if (buf.type == RemoteIPCBuffer.CALL) {
-      if (!d.entryPointSet) {
-        return; // stays pending until the entry point is set
-      }
-      ServerThread s = d.allocThread();
-      d.pendingRemoteIPC.set(null);
-      int waiters = d.notifyRemoteWaiters();
-      if (s == null) {
-        pc.stats.enomem++;
-        answerEnomem(d, buf, self, waiters);
-        return;
-      }
-      s.accept(buf.regs, buf.callerId, buf.threadId, true, true);
-      chargeCopyIn(self, page, s, buf, waiters);
-      Fiber sf = s.fiber;
-      if (sf.state() == FiberState.BLOCKED || sf.state() == FiberState.RUNNABLE) {
-        self.handoff(sf, true, null); // launch IPC_CALL_ENTRY, in this (the server's own) domain
-      }
-      return;
-    }
-    d.pendingRemoteIPC.set(null);
-    int waiters = d.notifyRemoteWaiters();
-    PpcThread t = deliverReply(d, buf.callerId, buf.threadId, buf.regs, buf.regs.rc);
-    if (t == null) {
-      cpus[buf.sourceCpu].giveBack(buf);
-      return;
-    }
-    chargeCopyIn(self, page, t, buf, waiters);
-    Fiber tf = t.fiber;
-    if (!t.inUpcall && tf.process().isAlive()
-        && (tf.state() == FiberState.BLOCKED || tf.state() == FiberState.RUNNABLE)) {
-      self.handoff(tf, true, null); // IPC_RTN_ENTRY resumes the thread
-    }
-  }
-
-  /**
-   * {@code IPCCallEntry} found no free server thread and cannot allocate one: it answers the remote
-   * caller with {@code ENOMEM} straight away, as it does a local one (k42.md 1.2 step 4, invariant
-   * 9 as amended): the call does not wait in the mailbox. The answer carries no page, so it travels
-   * as an IPI to the caller's CPU, where {@link #deliverReply} checks it like any reply. (K42 issues
-   * an {@code IPC_RTN} that takes the remote route through the caller's mailbox; a rare error path,
-   * so the model does not make it wait for that slot.) Allocates one IPI request: not a hot path.
-   */
-  private void answerEnomem(Dispatcher server, RemoteIPCBuffer buf, Fiber self, int waiters) {
-    long callerId = buf.callerId;
-    long threadId = buf.threadId;
-    long replier = server.commId;
-    cpus[buf.sourceCpu].giveBack(buf);
-    if (waiters > 0) {
-      self.charge(Cost.IPI_SEND, waiters);
-    }
-    Dispatcher cd = remoteTarget(callerId);
-    if (cd == null) {
-      return;
-    }
-    self.charge(Cost.TRAP); // the dispatcher's IPC_RTN
-    self.charge(Cost.IPI_SEND);
-    cpus[cd.cpuIndex].cpu.post(on -> {
-      PpcThread t = deliverReply(cd, replier, threadId, null, PpcStatus.ENOMEM);
-      if (t != null) {
-        t.aborted = true; // no page travels with it
-        t.fiber.wake();
-      }
-    });
-  }
-
-  /**
-   * Copies a remote buffer into this CPU's page for {@code owner}, returns the buffer to its CPU, and
-   * charges the copy and the IPIs that told {@code waiters} CPUs the mailbox is free.
-   */
-  private void chargeCopyIn(Fiber self, PpcPage page, PpcThread owner, RemoteIPCBuffer buf, int waiters) {
-    int copied = page.claim(owner);
-    page.write(buf.data, buf.length);
-    int n = buf.length;
-    cpus[buf.sourceCpu].giveBack(buf);
-    self.charge(Cost.COPY_PER_BYTE, n + copied);
-    if (waiters > 0) {
-      self.charge(Cost.IPI_SEND, waiters);
-    }
   }
 
   // ================================================================== asynchronous PPC

@@ -91,6 +91,15 @@ public class PpcThread {
     fiber.yieldCpu();
   }
 
+  /**
+   * The thread yields to its dispatcher's other ready threads, at user level (k42.md 4.1): no kernel
+   * scheduling decision, one {@code USER_THREAD_SWITCH}; with none ready it goes on. See {@link
+   * Fiber#yieldThread()}; the dispatcher itself stays on the CPU (unlike {@link #yieldDispatcher()}).
+   */
+  public void yieldThread() {
+    fiber.yieldThread();
+  }
+
   public Fiber fiber() {
     return fiber;
   }

@@ -4,6 +4,7 @@ import org.ipctestbed.ipc.IpcMessage;
 import org.ipctestbed.ipc.Status;
 import org.ipctestbed.substrate.Cost;
 import org.ipctestbed.substrate.Fiber;
+import org.ipctestbed.substrate.Process;
 
 /**
  * The code K42's stub compiler generates around a PPC (research/k42.md 1.2 steps 1 and 6, 1.3 step
@@ -67,8 +68,15 @@ final class Stubs {
 
   /** {@code PPCServerOnThread} and the X-object: unmarshal, check, invoke, marshal the reply. */
   int serve(ServerThread s, Fiber self) {
-    PpcPage page = kernel.page(s.dispatcher.cpuIndex);
-    self.charge(Cost.ADDRESS_SPACE_SWITCH); // the kernel switched into this address space
+    PpcCpu pc = kernel.cpu(s.dispatcher.cpuIndex);
+    PpcPage page = pc.page;
+    Process sp = s.dispatcher.process.process();
+    if (!sp.isKernel()) {
+      if (s.remote || pc.space != sp) {
+        self.charge(Cost.ADDRESS_SPACE_SWITCH); // the kernel switched into this address space
+      }
+      pc.space = sp;
+    }
     PpcKernel.reclaim(self, page, s);
     int n = page.length();
     page.readInto(s.args);

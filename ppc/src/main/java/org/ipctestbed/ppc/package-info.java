@@ -22,38 +22,51 @@
  *   <li>{@code org.ipctestbed.ppc.spi}: the thin SPI adapter, provider name {@code ppc}.
  * </ul>
  *
- * <h2>Two levels of scheduling (k42.md 4.1, 1.4, 3.3, 4.4)</h2>
+ * <h2>Two levels of scheduling (k42.md 4.1, 4.3, 1.4, 3.3, 4.4)</h2>
  *
  * <pre>
- *   kernel (substrate Cpu + SchedulerPolicy)      per CPU: picks by (class, proportional share)
- *     |  dispatch / hard preempt / PREEMPT warning  charges SCHED_DECISION + THREAD_SWITCH
+ *   kernel: substrate Cpu + SchedulerPolicy, per CPU     picks a DISPATCHER by (class, proportional
+ *     run queue = dispatchers with hasWork (one entry     share of its resource domain); charges
+ *     each), plus one-level fibers (LWKT, direct call)    SCHED_DECISION + THREAD_SWITCH
+ *     |  dispatch | quantum: PREEMPT warning + deadline | past it: hard stop (HARD_PREEMPT_SAVE, kernel)
  *     v
- *   dispatcher (Dispatcher, one per process per CPU; UserLevelScheduler via PpcProcess)
- *     kernel-visible: disabled (O(1) reserved-thread count), soft-interrupt word, hasWork
- *     |  a thread blocks or exits: nextReady()      charges USER_THREAD_SWITCH, same account
+ *   dispatcher: one per process per CPU (Dispatcher; its ready FIFO in DispatcherRunQueue)
+ *     kernel-visible: hasWork (ready FIFO non-empty, O(1)), disabled (O(1) reserved-thread count),
+ *     soft-interrupt word (PREEMPT, ASYNC_MSG, IPC_RETRY_NOTIFY)
+ *     |  picks: the hard-stopped thread, else its entry code, else the FIFO head
+ *     |  a thread blocks, exits or yields (yieldThread): next ready thread, USER_THREAD_SWITCH,
+ *     |  same account, no kernel decision; a soft preemption: SOFT_PREEMPT_SAVE, then it yields
  *     v
- *   threads (PpcThread: clients, ServerThread, AsyncHandler, the entry code)
- *     PPC_BLOCKED while targetID is set: off the ready queue; siblings keep running
+ *   threads: PpcThread (clients), ServerThread, AsyncHandler, the entry code
+ *     PPC_BLOCKED while targetID is set: off the ready FIFO; siblings keep running
  * </pre>
  *
  * <p>Every PPC process is two-level: it registers itself as the substrate's {@code
- * UserLevelScheduler}. A thread that blocks (a server thread on the borrowed domain, a caller waiting
- * for a remote reply) is followed by another ready thread of the same dispatcher at user level, with
- * no kernel decision and on the account the CPU holds, so work done while a domain is borrowed lands
- * on the borrower (3.3 item 1). A wake inside the running dispatcher is a user-level ready-queue
- * operation the kernel policy does not see. Preemption: the kernel's warning raises {@code PREEMPT} in
- * the running dispatcher; a thread that reaches a safe point before the deadline yields (soft: {@code
- * SOFT_PREEMPT_SAVE}, the dispatcher stays enabled and yields cleanly); past the deadline the kernel
- * stops it ({@code HARD_PREEMPT_SAVE}): the dispatcher is disabled, PPCs and replies to it are refused
- * and retried once it has run again and yielded cleanly. {@link org.ipctestbed.ppc.PpcStats} counts
- * soft preemptions honoured, hard preemptions and calls refused while disabled.
+ * UserLevelScheduler}, and the substrate's run queue then holds its dispatcher, not its threads: the
+ * policy chooses among dispatchers, each dispatcher among its own ready threads. A thread that blocks
+ * (a server thread on the borrowed domain, a client waiting for a reply, a sleep), exits or yields
+ * ({@link org.ipctestbed.ppc.PpcThread#yieldThread()}) is followed by another ready thread of the same
+ * dispatcher at user level, with no kernel decision and on the account the CPU holds, so work done
+ * while a domain is borrowed lands on the borrower (3.3 item 1); a yield with no other ready thread
+ * never reaches the kernel. {@link org.ipctestbed.ppc.PpcThread#yieldDispatcher()} is the dispatcher's
+ * own yield to the kernel. A wake inside the running dispatcher is a user-level ready-queue operation
+ * the kernel policy does not see. Preemption: the kernel's warning raises {@code PREEMPT} in the
+ * running dispatcher; a thread that reaches a safe point before the deadline saves itself at user
+ * level ({@code SOFT_PREEMPT_SAVE}, charged then, to the account the CPU holds) and yields, and the
+ * dispatcher stays enabled and yields cleanly; past the deadline the kernel stops it and saves its
+ * context ({@code HARD_PREEMPT_SAVE}, charged at the deadline to the preempted account, before the
+ * next dispatch): the dispatcher is disabled, PPCs and replies to it are refused and retried once it
+ * has run again and yielded cleanly. {@link org.ipctestbed.ppc.PpcStats} counts soft preemptions
+ * honoured, hard preemptions and calls refused while disabled. A PPC to a kernel process ({@code
+ * Process.isKernel()}) switches no address space: the kernel is mapped in every one.
  *
- * <p>Not modelled at this level: the kernel run queue still holds threads, not dispatchers (a
- * dispatcher's ready threads are visible to the kernel policy, which K42's {@code hasWork} hides;
- * {@code hasWork()} is derived from thread states); the user-level switch is taken on a block or an
- * exit, not on a thread's voluntary yield; save costs are charged when the preempted thread runs
- * again (save and restore as one charge) rather than at the instant of the preemption; the pulse
- * (user-level time slice) and thread migration between dispatchers.
+ * <p>Still not modelled at this level: a kernel dispatch of a dispatcher charges the kernel's dispatch
+ * cost only (the dispatcher's own pick of a thread at its RUN entry is folded into it, and the
+ * restore of a saved thread into the save costs); a dispatcher that runs keeps its entry in the
+ * policy's queue while it has other ready threads (K42 takes it off), so a quantum expiry still warns
+ * it when only its own threads wait; the pulse (the user-level time slice, k42.md 4.2) and user-level
+ * time slicing among a dispatcher's threads; several dispatchers of one process in different resource
+ * domains on one CPU (one domain per process here); thread migration between dispatchers (4.6).
  *
  * <h2>Decisions</h2>
  *

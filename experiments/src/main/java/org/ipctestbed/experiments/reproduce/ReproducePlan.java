@@ -103,12 +103,13 @@ public final class ReproducePlan {
         "Latency of a call that passes through a chain of servers, against the chain depth.",
         sets("depth", "1,2,4,8", "ops", "5000", "warmup", "500"), sets("depth", "1,4", "ops", "500", "warmup", "50")));
     p.add(sim("fairness", "fairness",
-        "CPU time of one heavy and several light clients sharing one server: whose account pays for the service.",
-        sets("ops", "5000"), sets("ops", "500")));
+        "CPU time of one heavy and several light clients sharing one server: whose account pays for the service. "
+            + "Each light client runs about three quanta, so the scheduler's share shows, not just who was picked first.",
+        sets("ops", "20000"), sets("ops", "500")));
     p.add(new PlannedExperiment("fairness-native", "fairness",
         "The fairness experiment with each strategy on its own OS's scheduler (--policy native): PPC on K42's proportional share, "
             + "LWKT on DragonFly's LWKT scheduler with usched_bsd4's decaying-usage priority on top.",
-        "sim", List.of(2), "modern-x86", 10, sets("ops", "5000"), 3, sets("ops", "500"), "native"));
+        "sim", List.of(2), "modern-x86", 10, sets("ops", "20000"), 3, sets("ops", "500"), "native"));
     p.add(sim("preemption-during-service", "preemption-during-service",
         "Calls whose service outlasts the scheduling quantum: latency and who is charged when the scheduler interrupts a borrowed CPU.",
         sets("ops", "2000", "warmup", "100"), sets("ops", "200", "warmup", "20")));
