@@ -22,7 +22,8 @@ import org.openjdk.jmh.util.Version;
  * {@code ./testbed bench [--quick]}: runs the whole benchmark suite of issue 7 through JMH's Runner
  * API ({@link BenchSuite}), writes {@code results/bench/} ({@link ResultsWriter}) and prints every
  * mechanism as a ratio to its baseline, with the issue's targets marked met or missed ({@link
- * Targets}).
+ * Targets}), each beside the value of the committed reference run ({@code results/bench/bench.json}
+ * under the home) so that a regression shows at once.
  *
  * <p>Options: {@code --quick} (1 fork, 2+3 iterations of 300 ms; a few minutes), {@code --out DIR}
  * (default {@code results/bench} under the testbed's home, the {@code testbed.home} property or the
@@ -111,13 +112,15 @@ public final class BenchMain {
     long wallS = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
 
     Targets.Evaluation eval = Targets.evaluate(measurements);
+    // The committed reference run (read before this run may replace it), whatever --out says.
+    Map<String, Double> previous = previousRun(home.resolve("results").resolve("bench").resolve(ResultsWriter.JSON), log);
     Map<String, Object> meta = metadata(home, config, providers, notes, wallS);
     @SuppressWarnings("unchecked")
     Map<String, Object> machine = (Map<String, Object>) meta.get("machine");
     machine.put("loadAverageBefore", loadBefore);
     machine.put("loadAverageAfter", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
     ResultsWriter.write(out, meta, measurements, eval);
-    printReport(log, measurements, eval);
+    printReport(log, measurements, eval, previous);
     log.println("bench: wrote " + out.resolve(ResultsWriter.CSV) + ", " + ResultsWriter.JSON + ", " + ResultsWriter.CHART
         + ".png/.svg in " + wallS + " s");
     if (measurements.stream().anyMatch(m -> m.outcome().equals(Measurement.FAILED))) {
@@ -137,8 +140,34 @@ public final class BenchMain {
     System.exit(2);
   }
 
+  /**
+   * The checks of the committed reference run ({@code results/bench/bench.json}), or an empty map when there is none or it cannot be read (said on {@code log}).
+   */
+  static Map<String, Double> previousRun(Path benchJson, PrintStream log) {
+    if (!Files.isRegularFile(benchJson)) {
+      return Map.of();
+    }
+    try {
+      return Targets.previous(org.ipctestbed.experiments.results.Json.read(benchJson));
+    } catch (RuntimeException e) {
+      log.println("bench: the previous run's " + benchJson + " is unreadable, no comparison: "
+          + org.ipctestbed.experiments.results.Json.firstLine(e));
+      return Map.of();
+    }
+  }
+
   /** The baselines, the ratio table, the simulator's speed and the targets. */
   static void printReport(PrintStream log, List<Measurement> measurements, Targets.Evaluation eval) {
+    printReport(log, measurements, eval, Map.of());
+  }
+
+  /**
+   * The baselines, the ratio table, the simulator's speed and the targets, each target with the
+   * value the previous run measured ({@code previous}, keyed by {@link Targets#previousKey}), so
+   * that a regression shows at once.
+   */
+  static void printReport(PrintStream log, List<Measurement> measurements, Targets.Evaluation eval,
+      Map<String, Double> previous) {
     log.println();
     log.printf(Locale.ROOT, "%-28s %12s %12s%n", "baseline", "ns/op", "+- (99.9%)");
     for (Measurement m : measurements) {
@@ -162,10 +191,13 @@ public final class BenchMain {
       }
     }
     log.println();
-    log.printf(Locale.ROOT, "%-58s %-22s %12s %10s  %s%n", "target", "case", "measured", "limit", "verdict");
+    log.printf(Locale.ROOT, "%-58s %-22s %12s %10s  %-14s %12s%n", "target", "case", "measured", "limit", "verdict",
+        "previous run");
     for (Targets.Check k : eval.checks()) {
-      log.printf(Locale.ROOT, "%-58s %-22s %12s %10s  %s%n", k.target(), k.caseId(), fmt(k.measured(), k.unit()),
-          (k.atMost() ? "<= " : ">= ") + fmt(k.limit(), k.unit()), k.verdict());
+      Double before = previous.get(Targets.previousKey(k));
+      log.printf(Locale.ROOT, "%-58s %-22s %12s %10s  %-14s %12s%n", k.target(), k.caseId(), fmt(k.measured(), k.unit()),
+          (k.atMost() ? "<= " : ">= ") + fmt(k.limit(), k.unit()), k.verdict(),
+          before == null ? "-" : fmt(before, k.unit()));
     }
   }
 

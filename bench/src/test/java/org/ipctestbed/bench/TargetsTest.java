@@ -93,7 +93,29 @@ class TargetsTest {
     Targets.Evaluation e = Targets.evaluate(sample());
     Targets.SimSpeed one = e.simSpeeds().get(0);
     assertEquals(4e6, one.roundTripsPerSecond(), 1e-3);
-    assertEquals("met", check(e, ">= 2M", "sim.substrate.1").verdict());
+    assertEquals("MISSED", check(e, ">= 5M", "sim.substrate.1").verdict(), "4M/s at 1 CPU misses issue 17's 5M");
+    assertEquals("met", check(e, ">= 2M", "sim.substrate.256").verdict());
+  }
+
+  @Test
+  void theChecksOfAPreviousRunAreFoundByCaseAndUnit() {
+    Targets.Evaluation e = Targets.evaluate(sample());
+    Map<String, Object> old =
+        Map.of("targets", List.of(
+            Map.of("target", "LWKT same-CPU domsg <= 2.5x continuation round trip", "case", "lwkt.call-same.0",
+                "measured", 5.2, "unit", "x"),
+            Map.of("target", ">= 2M simulated round trips/s", "case", "sim.substrate.1", "measured", 1.5e6,
+                "unit", "RT/s")));
+    Map<String, Double> before = Targets.previous(old);
+    assertEquals(5.2, before.get(Targets.previousKey(check(e, "LWKT same-CPU", "lwkt.call-same.0"))));
+    assertEquals(1.5e6, before.get(Targets.previousKey(check(e, ">= 5M", "sim.substrate.1"))));
+    assertNull(before.get(Targets.previousKey(check(e, "PPC same-CPU", "ppc.call-same.0"))));
+  }
+
+  @Test
+  void anUnreadablePreviousRunGivesNoFigures() {
+    assertEquals(Map.of(), Targets.previous("not a map"));
+    assertEquals(Map.of(), Targets.previous(Map.of("targets", "not a list")));
   }
 
   @Test

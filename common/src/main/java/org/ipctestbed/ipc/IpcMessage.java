@@ -105,7 +105,10 @@ public final class IpcMessage {
     op = 0;
     status = 0;
     length = 0;
-    java.util.Arrays.fill(words, 0);
+    long[] w = words;
+    for (int i = 0; i < WORDS; i++) { // unrolled by the JIT; Arrays.fill's stub cost ~10 ns per call here
+      w[i] = 0;
+    }
     return this;
   }
 }

@@ -63,13 +63,39 @@ public final class Cpu {
     this.engine = engine;
   }
 
-  /** The CPU whose code the calling carrier is running (a fiber or an IPI handler), or {@code null}. */
+  /**
+   * The CPU whose code the calling carrier is running (a fiber or an IPI handler), or {@code null}.
+   * A real-engine carrier is a {@link CarrierThread} that knows its CPU (a field read instead of a
+   * thread-local look-up: this is asked on every wake, put and reply); any other thread (the
+   * simulated engine's driver, a test's thread) keeps it in a thread-local.
+   */
   public static Cpu current() {
+    if (Thread.currentThread() instanceof CarrierThread c) {
+      return c.cpu;
+    }
     return ON_CPU.get()[0];
+  }
+
+  /** The thread that carries one CPU of the real engine for a whole run. */
+  static final class CarrierThread extends Thread {
+    final Cpu cpu;
+
+    CarrierThread(Cpu cpu, Runnable body, String name) {
+      super(body, name);
+      this.cpu = cpu;
+    }
   }
 
   static void setCurrent(Cpu cpu) {
     ON_CPU.get()[0] = cpu;
+  }
+
+  /**
+   * The calling thread's one-element holder of {@link #current()}: an engine's driver loop sets
+   * element 0 itself instead of paying a thread-local look-up per event.
+   */
+  static Cpu[] currentHolder() {
+    return ON_CPU.get();
   }
 
   public int index() {
@@ -226,13 +252,13 @@ public final class Cpu {
         f.blockReason = null;
         f.sleepGen++;
         runQueue.enqueue(f);
-        long now = engine.now(this);
         if (current == null) {
           engine.kick(this);
         } else if (current.process() == f.process() && f.process().userLevelScheduler() != null) {
           // Made ready inside the running dispatcher: a user-level ready-queue operation the
           // kernel policy does not see (UserLevelScheduler).
         } else if (!noResched) {
+          long now = engine.now(this); // read only here: a clock read is not free (about 30 ns on a VM)
           flush(now); // the policy compares usage: bring the running domain's up to now first
           Preemption p = runQueue.onWake(f, account == null ? null : account.process());
           if (p != Preemption.NONE) {

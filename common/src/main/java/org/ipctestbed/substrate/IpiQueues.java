@@ -34,22 +34,59 @@ import java.lang.invoke.VarHandle;
  * of its pair.
  */
 final class IpiQueues {
-  /** One (source, target) FIFO: single producer, single consumer. */
-  static final class Fifo {
+  /** Cache-line padding before the producer's fields of a {@link Fifo} (JCTools' layout by inheritance). */
+  abstract static class FifoPad0 {
+    long p00, p01, p02, p03, p04, p05, p06, p07;
+  }
+
+  /** The source CPU's fields: written by it alone. */
+  abstract static class FifoProducer extends FifoPad0 {
+    volatile long tail;
+    /** The source's last look at {@code head}: read again only when the ring looks full. */
+    long headCache;
+  }
+
+  abstract static class FifoPad1 extends FifoProducer {
+    long p10, p11, p12, p13, p14, p15, p16, p17;
+  }
+
+  /** The target CPU's fields: written by it alone. */
+  abstract static class FifoConsumer extends FifoPad1 {
+    volatile long head;
+    /** The target's last look at {@code tail}: read again only when the ring looks empty. */
+    long tailCache;
+  }
+
+  abstract static class FifoPad2 extends FifoConsumer {
+    long p20, p21, p22, p23, p24, p25, p26, p27;
+  }
+
+  /**
+   * One (source, target) FIFO: single producer, single consumer, as JCTools' {@code
+   * SpscArrayQueue}: the producer's and the consumer's indices on cache lines of their own, each
+   * side caching the other's index, and ordered (release) stores instead of full fences, so that a
+   * request costs the sender one store and the target one load of each other's line. Only the
+   * interrupt flag keeps a full fence on each side (see {@link #raise()}).
+   */
+  static final class Fifo extends FifoPad2 {
     final int source;
     final int target;
     private final IpiRequest[] ring;
     private final int mask;
-    private volatile long head;
-    private volatile long tail;
     /** Set by the sender that raises the interrupt, cleared by the target when it starts draining. */
     volatile int npoll;
+    long p30, p31, p32, p33, p34, p35, p36;
 
     private static final VarHandle NPOLL;
+    private static final VarHandle HEAD;
+    private static final VarHandle TAIL;
 
     static {
       try {
-        NPOLL = MethodHandles.lookup().findVarHandle(Fifo.class, "npoll", int.class);
+        MethodHandles.Lookup l = MethodHandles.lookup();
+        NPOLL = l.findVarHandle(Fifo.class, "npoll", int.class);
+        HEAD = l.findVarHandle(FifoConsumer.class, "head", long.class);
+        TAIL = l.findVarHandle(FifoProducer.class, "tail", long.class);
       } catch (ReflectiveOperationException e) {
         throw new ExceptionInInitializerError(e);
       }
@@ -64,39 +101,56 @@ final class IpiQueues {
 
     /** Source CPU only: appends {@code r}; {@code false} when full. */
     boolean offer(IpiRequest r) {
-      long t = tail;
-      if (t - head >= ring.length) {
-        return false;
+      long t = (long) TAIL.getOpaque(this);
+      if (t - headCache >= ring.length) {
+        headCache = (long) HEAD.getAcquire(this);
+        if (t - headCache >= ring.length) {
+          return false;
+        }
       }
       ring[(int) t & mask] = r;
-      tail = t + 1;
+      TAIL.setRelease(this, t + 1); // publishes the element
       return true;
     }
 
     /** Target CPU only: the oldest request, or {@code null}. */
     IpiRequest poll() {
-      long h = head;
-      if (h >= tail) {
-        return null;
+      long h = (long) HEAD.getOpaque(this);
+      if (h >= tailCache) {
+        tailCache = (long) TAIL.getAcquire(this);
+        if (h >= tailCache) {
+          return null;
+        }
       }
       int i = (int) h & mask;
       IpiRequest r = ring[i];
       ring[i] = null;
-      head = h + 1;
+      HEAD.setRelease(this, h + 1); // frees the slot
       return r;
     }
 
     int size() {
-      return (int) (tail - head);
+      return (int) ((long) TAIL.getAcquire(this) - (long) HEAD.getAcquire(this));
     }
 
     boolean isEmpty() {
-      return head >= tail;
+      return (long) HEAD.getAcquire(this) >= (long) TAIL.getAcquire(this);
     }
 
-    /** Sender: whether this request must raise the interrupt (the flag was clear; now set). */
+    /**
+     * Sender, after {@link #offer}: whether this request must raise the interrupt (the flag was
+     * clear; now set). A full fence orders the offer's store before the read of the flag, as the
+     * target's clearing (a volatile store) is ordered before its reads of the ring: either the
+     * sender sees the flag clear and raises, or the target's drain sees the request. Only the sender
+     * sets the flag and only the target clears it, so no compare-and-set is needed.
+     */
     boolean raise() {
-      return npoll == 0 && NPOLL.compareAndSet(this, 0, 1);
+      VarHandle.fullFence();
+      if (npoll != 0) {
+        return false;
+      }
+      NPOLL.setRelease(this, 1);
+      return true;
     }
   }
 
@@ -109,6 +163,8 @@ final class IpiQueues {
   private final long[] requestsRun;
   private final long[] stalls;
   private final long[] overflows;
+  /** Distance between two CPUs' counters in the counter arrays. */
+  private final int stride;
 
   IpiQueues(Machine machine, int cpus, int capacity, boolean eager) {
     this.machine = machine;
@@ -116,10 +172,13 @@ final class IpiQueues {
     this.out = new Fifo[cpus][];
     this.in = new Fifo[cpus][];
     this.inCount = new int[cpus];
-    this.interruptsSent = new long[cpus];
-    this.requestsRun = new long[cpus];
-    this.stalls = new long[cpus];
-    this.overflows = new long[cpus];
+    // Real engine: each CPU's counters on a cache line of their own (written by that CPU on every
+    // IPI; adjacent longs of two CPUs would bounce one line between them).
+    this.stride = eager ? 8 : 1;
+    this.interruptsSent = new long[cpus * stride];
+    this.requestsRun = new long[cpus * stride];
+    this.stalls = new long[cpus * stride];
+    this.overflows = new long[cpus * stride];
     if (eager) {
       for (int t = 0; t < cpus; t++) {
         in[t] = new Fifo[Math.max(1, cpus - 1)];
@@ -185,7 +244,7 @@ final class IpiQueues {
       r.deliver(cpu);
       n++;
     }
-    requestsRun[cpu.index()] += n;
+    requestsRun[cpu.index() * stride] += n;
     return n;
   }
 
@@ -202,11 +261,11 @@ final class IpiQueues {
   }
 
   void interruptSent(int source) {
-    interruptsSent[source]++;
+    interruptsSent[source * stride]++;
   }
 
   void overflow(int source) {
-    overflows[source]++;
+    overflows[source * stride]++;
   }
 
   /**
@@ -222,7 +281,7 @@ final class IpiQueues {
     if (q.size() * 2 <= capacity) {
       return;
     }
-    stalls[me]++;
+    stalls[me * stride]++;
     while (q.size() * 2 > capacity) {
       int n = drainAll(f.cpu());
       if (n > 0) {

@@ -13,13 +13,15 @@ import org.ipctestbed.substrate.FiberState;
 import org.ipctestbed.substrate.SharedLine;
 
 /**
- * A K42 dispatcher (VP) of one process on one CPU: the kernel's {@code ProcessAnnex} and the user-level
- * {@code DispatcherDefault} in one object (research/k42.md sections 0, 1.2–1.7, 2, 4.3). It holds the
+ * A K42 dispatcher (VP) of one process on one CPU: the kernel's {@code ProcessAnnex} and the state of
+ * the user-level {@code DispatcherDefault}, whose code is in {@link DispatcherDefault} (research/k42.md
+ * sections 0, 1.2–1.7, 2, 4.3). It holds the
  * soft-interrupt word, the IPC entry point, the thread table and the LIFO free list of server threads,
  * the per-source retry lists, the single {@code pendingRemoteIPC} slot, the two async buffers and the
  * async handler pool.
  *
- * <p>The dispatcher's own code (its RUN/INTERRUPT entry) runs in an "entry" fiber of the process,
+ * <p>The dispatcher's own code (its RUN/INTERRUPT entry, {@link DispatcherDefault#runEntry}) runs in an
+ * "entry" fiber of the process,
  * which sleeps until the soft-interrupt word goes from 0 to non-0, then takes the interrupts: accepts
  * a pending remote IPC, wakes threads parked for a retry, makes an async handler ready, and honours
  * {@code PREEMPT} by yielding cleanly. Being a fiber of the process, it runs in the process's own
@@ -122,7 +124,8 @@ public final class Dispatcher {
   }
 
   void start(boolean withEntryPoint) {
-    entry = process.process().spawnDaemon("ppc-dispatcher-" + CommID.toString(commId), cpuIndex, this::runEntry);
+    entry = process.process().spawnDaemon(
+        "ppc-dispatcher-" + CommID.toString(commId), cpuIndex, self -> kernel.user.runEntry(this, self));
     for (int i = 0; i < kernel.config().initialServerThreads(); i++) {
       freeThread(newServerThread());
     }
@@ -481,54 +484,8 @@ public final class Dispatcher {
     idle[idleCount++] = h;
   }
 
-  // ------------------------------------------------------------------ the dispatcher's own code
-
-  private void runEntry(Fiber self) {
-    for (;;) {
-      int bits = interrupts.takeAll();
-      if (bits == 0 && pendingRemoteIPC.get() != null) {
-        // A soft preemption honoured meanwhile cleared PREEMPT, the bit that announced this deposit:
-        // the mailbox itself says there is work, so it is served rather than left behind a block.
-        bits = SoftInterrupts.PREEMPT;
-      }
-      if (bits == 0) {
-        cleanYield();
-        self.block(AWAIT_SOFT_INTERRUPT);
-        continue;
-      }
-      self.charge(Cost.SOFT_INTERRUPT);
-      kernel.user.acceptRemote(this, self);
-      if (SoftInterrupts.has(bits, SoftInterrupts.IPC_RETRY_NOTIFY)) {
-        wakeRetried();
-      }
-      if (SoftInterrupts.has(bits, SoftInterrupts.ASYNC_MSG)) {
-        ensureReadyHandler();
-      }
-      if (SoftInterrupts.has(bits, SoftInterrupts.PREEMPT) && reservedThread()) {
-        // Still disabled: ask again and let the preempted thread run first.
-        interrupts.raise(SoftInterrupts.PREEMPT);
-        self.yieldCpu();
-      }
-    }
-  }
-
-  private void wakeRetried() {
-    long bits = ipcRetry;
-    ipcRetry = 0;
-    while (bits != 0) {
-      int b = Long.numberOfTrailingZeros(bits);
-      bits &= bits - 1;
-      PpcThread t = ipcRetryList[b];
-      ipcRetryList[b] = null;
-      while (t != null) {
-        PpcThread next = t.retryNext;
-        t.retryNext = null;
-        t.parked = false;
-        t.fiber.wake();
-        t = next;
-      }
-    }
-  }
+  // ------------------------------------------------------------------ exit path, retry lists
+  // (the dispatcher's own code, its RUN/INTERRUPT entry, is DispatcherDefault.runEntry)
 
   /**
    * The exit path of a dead process {@code pid}, on this dispatcher's CPU: every thread waiting for a

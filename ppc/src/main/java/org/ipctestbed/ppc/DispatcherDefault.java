@@ -11,8 +11,9 @@ import org.ipctestbed.substrate.FiberState;
  * {@code AcceptRemoteIPC} (a remote call or reply found in the mailbox by the dispatcher's entry
  * code), {@code IPCReturnEntry} ({@link #deliverReply}: the one delivery of every reply path, with
  * its authenticity check, invariant 5), {@code IPCCallEntry}'s {@code ENOMEM} answer, and a server
- * thread going back to the free list. The dispatcher's thread scheduling and soft-interrupt code are
- * in {@link Dispatcher}. One per machine, stateless beyond its kernel.
+ * thread going back to the free list, and the entry code that takes the soft interrupts ({@link
+ * #runEntry}). The dispatcher's kernel-visible state, thread table, free list and retry lists are in
+ * {@link Dispatcher}. One per machine, stateless beyond its kernel.
  */
 final class DispatcherDefault {
   private final PpcKernel kernel;
@@ -139,6 +140,59 @@ final class DispatcherDefault {
     self.charge(Cost.COPY_PER_BYTE, n + copied);
     if (waiters > 0) {
       self.charge(Cost.IPI_SEND, waiters);
+    }
+  }
+
+  /**
+   * The dispatcher {@code d}'s own code, its RUN/INTERRUPT entry, run by its entry fiber {@code self}:
+   * sleeps until the soft-interrupt word goes from 0 to non-0, then takes the interrupts: accepts a
+   * pending remote IPC, wakes threads parked for a retry, makes an async handler ready, and honours
+   * {@code PREEMPT} by yielding cleanly (k42.md 1.6, 1.7, 2.4, 4.3, 4.4).
+   */
+  void runEntry(Dispatcher d, Fiber self) {
+    for (;;) {
+      int bits = d.interrupts.takeAll();
+      if (bits == 0 && d.pendingRemoteIPC.get() != null) {
+        // A soft preemption honoured meanwhile cleared PREEMPT, the bit that announced this deposit:
+        // the mailbox itself says there is work, so it is served rather than left behind a block.
+        bits = SoftInterrupts.PREEMPT;
+      }
+      if (bits == 0) {
+        d.cleanYield();
+        self.block(Dispatcher.AWAIT_SOFT_INTERRUPT);
+        continue;
+      }
+      self.charge(Cost.SOFT_INTERRUPT);
+      acceptRemote(d, self);
+      if (SoftInterrupts.has(bits, SoftInterrupts.IPC_RETRY_NOTIFY)) {
+        wakeRetried(d);
+      }
+      if (SoftInterrupts.has(bits, SoftInterrupts.ASYNC_MSG)) {
+        d.ensureReadyHandler();
+      }
+      if (SoftInterrupts.has(bits, SoftInterrupts.PREEMPT) && d.reservedThread()) {
+        // Still disabled: ask again and let the preempted thread run first.
+        d.interrupts.raise(SoftInterrupts.PREEMPT);
+        self.yieldCpu();
+      }
+    }
+  }
+
+  private static void wakeRetried(Dispatcher d) {
+    long bits = d.ipcRetry;
+    d.ipcRetry = 0;
+    while (bits != 0) {
+      int b = Long.numberOfTrailingZeros(bits);
+      bits &= bits - 1;
+      PpcThread t = d.ipcRetryList[b];
+      d.ipcRetryList[b] = null;
+      while (t != null) {
+        PpcThread next = t.retryNext;
+        t.retryNext = null;
+        t.parked = false;
+        t.fiber.wake();
+        t = next;
+      }
     }
   }
 }

@@ -73,4 +73,25 @@ class UserLevelSwitchTest {
       assertEquals(List.of("a", "b"), first, "b ran when a blocked, before the other process: " + o.order());
     }
   }
+
+  /** k42.md 4.3: {@code hasWork} is the kernel-visible sign that the dispatcher has a ready thread. */
+  @ParameterizedTest
+  @ValueSource(strings = {"sim", "real"})
+  void hasWorkIsSetWhileASiblingIsReadyAndClearedWhenNoneIs(String engine) {
+    Machine m = Rig.machine(Rig.of(engine, 1).defaultQuantumNs(Process.MAX_QUANTUM_NS));
+    PpcKernel k = PpcKernel.install(m);
+    PpcProcess p = Rig.ppc(k, m.newProcess("two-level"), 0);
+    Dispatcher d = p.dispatcherOn(0);
+    boolean[] seen = new boolean[3];
+    p.spawn("a", 0, t -> {
+      seen[0] = d.hasWork(); // b is ready behind a
+      t.yieldThread(); // b runs, and ends
+      seen[1] = d.hasWork(); // nothing else of this dispatcher is ready
+    });
+    p.spawn("b", 0, t -> seen[2] = true);
+    m.run();
+    assertTrue(seen[2]);
+    assertTrue(seen[0], "a sibling was ready");
+    assertTrue(!seen[1], "no thread of the dispatcher is ready");
+  }
 }

@@ -1,7 +1,7 @@
 package org.ipctestbed.substrate.sched;
 
 import java.util.ArrayDeque;
-import java.util.IdentityHashMap;
+import java.util.Arrays;
 import org.ipctestbed.substrate.Fiber;
 import org.ipctestbed.substrate.Process;
 
@@ -67,9 +67,12 @@ public final class DragonFlyPolicy implements SchedulerPolicy {
   private static final class Queue implements RunQueue {
     @SuppressWarnings("unchecked")
     private final ArrayDeque<Fiber>[] levels = new ArrayDeque[KERNEL_LEVELS + USER_QUEUES];
-    private final IdentityHashMap<Process, Usage> usage = new IdentityHashMap<>();
+    /** Usage by pid. */
+    private Usage[] usage = new Usage[16];
     private int size;
     private long now;
+    /** Bit {@code l} set while level {@code l} is not empty: dispatch in O(1), not a scan. */
+    private long nonEmpty;
 
     Queue() {
       for (int i = 0; i < levels.length; i++) {
@@ -78,11 +81,15 @@ public final class DragonFlyPolicy implements SchedulerPolicy {
     }
 
     private Usage usage(Process p) {
-      Usage u = usage.get(p);
+      int pid = p.pid();
+      if (pid >= usage.length) {
+        usage = Arrays.copyOf(usage, Math.max(pid + 1, usage.length * 2));
+      }
+      Usage u = usage[pid];
       if (u == null) {
         u = new Usage();
         u.at = now;
-        usage.put(p, u);
+        usage[pid] = u;
       }
       return u;
     }
@@ -107,29 +114,35 @@ public final class DragonFlyPolicy implements SchedulerPolicy {
 
     @Override
     public void enqueue(Fiber f) {
-      levels[level(f.process())].addLast(f);
+      int l = level(f.process());
+      levels[l].addLast(f);
+      nonEmpty |= 1L << l;
       size++;
     }
 
     @Override
     public Fiber poll() {
-      if (size == 0) {
+      if (nonEmpty == 0) {
         return null;
       }
-      for (ArrayDeque<Fiber> level : levels) {
-        Fiber f = level.pollFirst();
-        if (f != null) {
-          size--;
-          return f;
-        }
+      int l = Long.numberOfTrailingZeros(nonEmpty);
+      ArrayDeque<Fiber> level = levels[l];
+      Fiber f = level.pollFirst();
+      if (level.isEmpty()) {
+        nonEmpty &= ~(1L << l);
       }
-      return null;
+      size--;
+      return f;
     }
 
     @Override
     public boolean remove(Fiber f) {
-      for (ArrayDeque<Fiber> level : levels) {
-        if (level.remove(f)) {
+      for (long m = nonEmpty; m != 0; m &= m - 1) {
+        int l = Long.numberOfTrailingZeros(m);
+        if (levels[l].remove(f)) {
+          if (levels[l].isEmpty()) {
+            nonEmpty &= ~(1L << l);
+          }
           size--;
           return true;
         }
@@ -153,12 +166,7 @@ public final class DragonFlyPolicy implements SchedulerPolicy {
     @Override
     public boolean hasCompetitor(Process running) {
       int mine = level(running);
-      for (int l = 0; l <= mine && l < levels.length; l++) {
-        if (!levels[l].isEmpty()) {
-          return true;
-        }
-      }
-      return false;
+      return (nonEmpty & (mine >= 63 ? -1L : (2L << mine) - 1)) != 0;
     }
 
     @Override

@@ -29,6 +29,8 @@ public final class FixedPriorityRoundRobinPolicy implements SchedulerPolicy {
     @SuppressWarnings("unchecked")
     private final ArrayDeque<Fiber>[] levels = new ArrayDeque[org.ipctestbed.substrate.Process.MAX_PRIORITY_CLASS + 1];
     private int size;
+    /** Bit {@code c} set while level {@code c} is not empty: dispatch in O(1), not a scan. */
+    private int nonEmpty;
 
     Queue() {
       for (int i = 0; i < levels.length; i++) {
@@ -38,25 +40,34 @@ public final class FixedPriorityRoundRobinPolicy implements SchedulerPolicy {
 
     @Override
     public void enqueue(Fiber f) {
-      levels[f.process().priorityClass()].addLast(f);
+      int c = f.process().priorityClass();
+      levels[c].addLast(f);
+      nonEmpty |= 1 << c;
       size++;
     }
 
     @Override
     public Fiber poll() {
-      for (ArrayDeque<Fiber> level : levels) {
-        Fiber f = level.pollFirst();
-        if (f != null) {
-          size--;
-          return f;
-        }
+      if (nonEmpty == 0) {
+        return null;
       }
-      return null;
+      int c = Integer.numberOfTrailingZeros(nonEmpty);
+      ArrayDeque<Fiber> level = levels[c];
+      Fiber f = level.pollFirst();
+      if (level.isEmpty()) {
+        nonEmpty &= ~(1 << c);
+      }
+      size--;
+      return f;
     }
 
     @Override
     public boolean remove(Fiber f) {
-      if (levels[f.process().priorityClass()].remove(f)) {
+      int c = f.process().priorityClass();
+      if (levels[c].remove(f)) {
+        if (levels[c].isEmpty()) {
+          nonEmpty &= ~(1 << c);
+        }
         size--;
         return true;
       }
@@ -78,12 +89,7 @@ public final class FixedPriorityRoundRobinPolicy implements SchedulerPolicy {
 
     @Override
     public boolean hasCompetitor(Process running) {
-      for (int c = 0; c <= running.priorityClass(); c++) {
-        if (!levels[c].isEmpty()) {
-          return true;
-        }
-      }
-      return false;
+      return (nonEmpty & ((2 << running.priorityClass()) - 1)) != 0;
     }
 
     @Override

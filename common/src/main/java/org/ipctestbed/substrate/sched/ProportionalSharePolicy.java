@@ -2,6 +2,7 @@ package org.ipctestbed.substrate.sched;
 
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.ipctestbed.substrate.Fiber;
 import org.ipctestbed.substrate.Process;
@@ -47,24 +48,40 @@ public final class ProportionalSharePolicy implements SchedulerPolicy {
     final Process process;
     final ArrayDeque<Fiber> ring = new ArrayDeque<>();
     long history;
+    /** Position in the queue's heap of runnable domains, or -1 while its ring is empty. */
+    int heapIndex = -1;
 
     Domain(Process process) {
       this.process = process;
     }
   }
 
+  /**
+   * The per-CPU queue. Dispatch is O(log d) in the runnable domains, not a scan of every domain
+   * seen (issue 17): the runnable ones (non-empty ring) sit in a binary min-heap on (class, history,
+   * pid), a total order, so the domain chosen is the one the scan chose; a domain is found by pid in
+   * an array.
+   */
   private static final class Queue implements RunQueue {
     /** Domains seen on this CPU, in order of first appearance (deterministic iteration). */
     private final List<Domain> domains = new ArrayList<>();
+    /** Domains by pid. */
+    private Domain[] byPid = new Domain[16];
+    /** Runnable domains, a binary min-heap ordered by {@link #before}. */
+    private Domain[] heap = new Domain[16];
+    private int heapSize;
     private int size;
     private long lastInflation;
 
     private Domain domain(Process p) {
-      for (int i = 0; i < domains.size(); i++) {
-        Domain d = domains.get(i);
-        if (d.process == p) {
+      int pid = p.pid();
+      if (pid < byPid.length) {
+        Domain d = byPid[pid];
+        if (d != null) {
           return d;
         }
+      } else {
+        byPid = Arrays.copyOf(byPid, Math.max(pid + 1, byPid.length * 2));
       }
       Domain d = new Domain(p);
       long min = Long.MAX_VALUE;
@@ -75,27 +92,18 @@ public final class ProportionalSharePolicy implements SchedulerPolicy {
       }
       d.history = min == Long.MAX_VALUE ? 0 : min;
       domains.add(d);
+      byPid[pid] = d;
       return d;
     }
 
     @Override
     public void enqueue(Fiber f) {
-      domain(f.process()).ring.addLast(f);
-      size++;
-    }
-
-    private Domain best() {
-      Domain best = null;
-      for (int i = 0; i < domains.size(); i++) {
-        Domain d = domains.get(i);
-        if (d.ring.isEmpty()) {
-          continue;
-        }
-        if (best == null || before(d, best)) {
-          best = d;
-        }
+      Domain d = domain(f.process());
+      d.ring.addLast(f);
+      if (d.heapIndex < 0) {
+        heapInsert(d);
       }
-      return best;
+      size++;
     }
 
     private static boolean before(Domain a, Domain b) {
@@ -112,21 +120,28 @@ public final class ProportionalSharePolicy implements SchedulerPolicy {
 
     @Override
     public Fiber poll() {
-      Domain d = best();
-      if (d == null) {
+      if (heapSize == 0) {
         return null;
       }
+      Domain d = heap[0];
       size--;
-      return d.ring.pollFirst();
+      Fiber f = d.ring.pollFirst();
+      if (d.ring.isEmpty()) {
+        heapRemove(d);
+      }
+      return f;
     }
 
     @Override
     public boolean remove(Fiber f) {
-      for (Domain d : domains) {
-        if (d.process == f.process() && d.ring.remove(f)) {
-          size--;
-          return true;
+      int pid = f.process().pid();
+      Domain d = pid < byPid.length ? byPid[pid] : null;
+      if (d != null && d.ring.remove(f)) {
+        size--;
+        if (d.ring.isEmpty()) {
+          heapRemove(d);
         }
+        return true;
       }
       return false;
     }
@@ -134,6 +149,66 @@ public final class ProportionalSharePolicy implements SchedulerPolicy {
     @Override
     public int size() {
       return size;
+    }
+
+    // ---------------------------------------------------------------- heap of runnable domains
+
+    private void heapInsert(Domain d) {
+      if (heapSize == heap.length) {
+        heap = Arrays.copyOf(heap, heapSize * 2);
+      }
+      siftUp(heapSize++, d);
+    }
+
+    private void heapRemove(Domain d) {
+      int i = d.heapIndex;
+      d.heapIndex = -1;
+      Domain last = heap[--heapSize];
+      heap[heapSize] = null;
+      if (last != d) {
+        if (i > 0 && before(last, heap[(i - 1) >>> 1])) {
+          siftUp(i, last);
+        } else {
+          siftDown(i, last);
+        }
+      }
+    }
+
+    private void siftUp(int i, Domain d) {
+      while (i > 0) {
+        int parent = (i - 1) >>> 1;
+        Domain p = heap[parent];
+        if (!before(d, p)) {
+          break;
+        }
+        heap[i] = p;
+        p.heapIndex = i;
+        i = parent;
+      }
+      heap[i] = d;
+      d.heapIndex = i;
+    }
+
+    private void siftDown(int i, Domain d) {
+      while (true) {
+        int child = 2 * i + 1;
+        if (child >= heapSize) {
+          break;
+        }
+        Domain c = heap[child];
+        if (child + 1 < heapSize && before(heap[child + 1], c)) {
+          child++;
+          c = heap[child];
+        }
+        if (!before(c, d)) {
+          break;
+        }
+        heap[i] = c;
+        c.heapIndex = i;
+        i = child;
+      }
+      heap[i] = d;
+      d.heapIndex = i;
     }
 
     @Override
@@ -152,15 +227,10 @@ public final class ProportionalSharePolicy implements SchedulerPolicy {
       return Preemption.NONE;
     }
 
+    /** The heap's top has the best class of all runnable domains. */
     @Override
     public boolean hasCompetitor(Process running) {
-      for (int i = 0; i < domains.size(); i++) {
-        Domain d = domains.get(i);
-        if (!d.ring.isEmpty() && d.process.priorityClass() <= running.priorityClass()) {
-          return true;
-        }
-      }
-      return false;
+      return heapSize > 0 && heap[0].process.priorityClass() <= running.priorityClass();
     }
 
     @Override
@@ -171,8 +241,16 @@ public final class ProportionalSharePolicy implements SchedulerPolicy {
           d.history = periods >= 63 ? 0 : d.history >> periods;
         }
         lastInflation += periods * INFLATION_PERIOD_NS;
+        // Halving keeps the order of histories but can make two equal, and then the pid decides.
+        for (int i = heapSize / 2 - 1; i >= 0; i--) {
+          siftDown(i, heap[i]);
+        }
       }
-      domain(p).history += ns * 4096 / p.weight();
+      Domain d = domain(p);
+      d.history += ns * 4096 / p.weight();
+      if (d.heapIndex >= 0) {
+        siftDown(d.heapIndex, d); // a larger history only moves it down
+      }
     }
 
     @Override
