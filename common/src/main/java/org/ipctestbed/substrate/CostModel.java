@@ -48,6 +48,16 @@ public final class CostModel {
   private final String name;
   private final CostDistribution[] costs;
   private final double[] mean;
+  private static final byte CONSTANT = 0;
+  private static final byte EXPONENTIAL = 1;
+  private static final byte LOGNORMAL = 2;
+  private static final byte EMPIRICAL = 3;
+  private final byte[] kind;
+  private final double[] fixed;
+  private final double[] tail;
+  private final double[] mu;
+  private final double[] sigma;
+  private final double[][] empirical;
   private final List<NoiseSource> noise;
   private final boolean deterministic;
   private final Map<String, String> provenance;
@@ -57,8 +67,32 @@ public final class CostModel {
     this.name = name;
     this.costs = costs;
     this.mean = new double[costs.length];
+    this.kind = new byte[costs.length];
+    this.fixed = new double[costs.length];
+    this.tail = new double[costs.length];
+    this.mu = new double[costs.length];
+    this.sigma = new double[costs.length];
+    this.empirical = new double[costs.length][];
     for (int i = 0; i < costs.length; i++) {
-      mean[i] = costs[i].meanNs();
+      CostDistribution d = costs[i];
+      mean[i] = d.meanNs();
+      // Precomputed once, so that a draw is one switch and the generator call (the simulated engine
+      // draws on every charge): the same arithmetic as CostDistribution.sample, bit for bit.
+      kind[i] = d.isConstant() ? CONSTANT : switch (d.shape()) {
+        case EXPONENTIAL -> EXPONENTIAL;
+        case LOGNORMAL -> LOGNORMAL;
+        case EMPIRICAL -> EMPIRICAL;
+        case CONSTANT -> CONSTANT;
+      };
+      fixed[i] = d.meanNs() * (1 - d.randomFraction());
+      tail[i] = d.meanNs() * d.randomFraction();
+      sigma[i] = d.sigma();
+      if (kind[i] == LOGNORMAL) {
+        mu[i] = Math.log(d.meanNs() * d.randomFraction()) - d.sigma() * d.sigma() / 2;
+      }
+      if (kind[i] == EMPIRICAL) {
+        empirical[i] = d.samples();
+      }
     }
     this.noise = List.copyOf(noise);
     this.deterministic = deterministic;
@@ -288,11 +322,16 @@ public final class CostModel {
    * generator untouched.
    */
   public long sample(Cost cost, long units, RandomGenerator rng) {
-    CostDistribution d = costs[cost.ordinal()];
-    if (deterministic || d.isConstant()) {
-      return Math.round(mean[cost.ordinal()] * units);
+    int i = cost.ordinal();
+    if (deterministic) {
+      return Math.round(mean[i] * units);
     }
-    return Math.round(d.sample(rng) * units);
+    return switch (kind[i]) {
+      case EXPONENTIAL -> Math.round((fixed[i] + tail[i] * rng.nextExponential()) * units);
+      case LOGNORMAL -> Math.round((fixed[i] + Math.exp(mu[i] + sigma[i] * rng.nextGaussian())) * units);
+      case EMPIRICAL -> Math.round(empirical[i][rng.nextInt(empirical[i].length)] * units);
+      default -> Math.round(mean[i] * units);
+    };
   }
 
   /** The distribution of {@code cost}. */

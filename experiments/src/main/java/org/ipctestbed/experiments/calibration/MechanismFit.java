@@ -33,7 +33,7 @@ import org.ipctestbed.substrate.MachineConfig;
  * round trips here and fits the named costs to them.
  *
  * <p><b>Probes</b> (the calibration's own real-engine runs, {@value #REAL_REPS} measured repetitions
- * after one discarded JIT warm-up, each of {@value #REAL_OPS} calls after {@value #REAL_WARMUP}
+ * taken round-robin over the probes after one discarded JIT warm-up of each, each of {@value #REAL_OPS} calls after {@value #REAL_WARMUP}
  * unmeasured; the figure is the median over repetitions of each repetition's median): for every
  * mechanism, a null round trip on one CPU, a 4,072 B request on one CPU (the largest a PPC page
  * carries), and a null round trip across two CPUs. Two of these are the same workloads as {@link
@@ -61,7 +61,7 @@ final class MechanismFit {
   /** Ridge weight on log scale factors. */
   static final double LAMBDA = 0.1;
 
-  static final int REAL_REPS = 5;
+  static final int REAL_REPS = 7;
   static final int REAL_OPS = 20_000;
   static final int REAL_WARMUP = 5_000;
   static final int SIM_OPS = 2_000;
@@ -154,19 +154,24 @@ final class MechanismFit {
     int k = probes.size();
     double[] real = new double[k];
     String[] realSpread = new String[k];
-    for (int i = 0; i < k; i++) {
-      Probe p = probes.get(i);
+    for (Probe p : probes) {
       runOnce(p, EngineKind.REAL, primitive, 1, realOps / 4, realWarmup / 4); // JIT warm-up, discarded
-      double[] reps = new double[REAL_REPS];
-      for (int r = 0; r < REAL_REPS; r++) {
-        reps[r] = runOnce(p, EngineKind.REAL, primitive, r + 1, realOps, realWarmup).median();
+    }
+    // Repetitions round-robin over the probes, so that a burst of host load hits all of them alike
+    // rather than every repetition of one.
+    double[][] reps = new double[k][REAL_REPS];
+    for (int r = 0; r < REAL_REPS; r++) {
+      for (int i = 0; i < k; i++) {
+        reps[i][r] = runOnce(probes.get(i), EngineKind.REAL, primitive, r + 1, realOps, realWarmup).median();
       }
-      double[] s = reps.clone();
+    }
+    for (int i = 0; i < k; i++) {
+      double[] s = reps[i].clone();
       Arrays.sort(s);
       real[i] = s[s.length / 2];
       realSpread[i] = String.format(Locale.ROOT, "real median %s ns (repetition medians %s .. %s, n=%d)",
           Calibration.fmt(real[i]), Calibration.fmt(s[0]), Calibration.fmt(s[s.length - 1]), s.length);
-      log.printf(Locale.ROOT, "calibrate: probe %-22s %s%n", p.label(), realSpread[i]);
+      log.printf(Locale.ROOT, "calibrate: probe %-22s %s%n", probes.get(i).label(), realSpread[i]);
     }
     // Candidates: every priced cost; the first Jacobian keeps those some probe's latency depends on
     // (a charge in its path, or a latency such as IPI_LATENCY that the engine draws without a charge).

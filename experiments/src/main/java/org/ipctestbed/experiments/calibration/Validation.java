@@ -242,8 +242,11 @@ public final class Validation {
         c.add(String.format(Locale.ROOT, "the fit leaves the calibration's probe %s at %+.0f%%: the costs this mechanism shares with "
             + "the others cannot match every probe at once (see the fit table)", probe, 100 * residual));
       } else if (!Double.isNaN(cal)) {
-        c.add(String.format(Locale.ROOT, "the calibration measured %s ns (probe %s, fit residual %+.0f%%); the simulated median "
-            + "moved with the random draws of this run", num(cal), probe, 100 * residual));
+        c.add(String.format(Locale.ROOT, "the calibration measured %s ns (probe %s, fit residual %+.0f%% at one seed) and the "
+            + "simulated mean here is %s ns (%+.0f%% of the real median), but the simulated median over these seeds is %s: the "
+            + "model's per-call distribution is multi-modal (its empirical costs are batch means whose spread holds slow host "
+            + "states, drawn afresh per call), so its median jumps between modes with the seed", num(cal), probe, 100 * residual,
+            num(simMean), 100 * (simMean - r.realP50()) / r.realP50(), num(r.simP50())));
       } else {
         c.add("the model was not fitted to this mechanism's round trips (testbed calibrate --fit)");
       }
