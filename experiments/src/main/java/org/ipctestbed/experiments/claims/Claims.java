@@ -28,7 +28,8 @@ public final class Claims {
   private Claims() {}
 
   /** The result folders the claims read, in claim order (for {@code reproduce} and the quick test). */
-  public static final List<String> EXPERIMENTS = List.of("fairness", "fairness-native", "caller-runnable", "async-burst",
+  public static final List<String> EXPERIMENTS = List.of("fairness", "fairness-native", "preemption-during-service",
+      "caller-runnable", "async-burst",
       "preemption-soft-hard", "syscall-msg", "syscall-msg-via-c3", "syscall-msg-dual-p3", "scaling", "null-rpc-same-cpu",
       "null-rpc-cross-cpu");
 
@@ -70,17 +71,28 @@ public final class Claims {
         ? twoSample("charged-to-caller", hyp, "fraction(ppc) - fraction(lwkt)", "fraction", "ppc", callerCharged(r, "ppc"),
             "lwkt", callerCharged(r, "lwkt"), Direction.GREATER, 0.5, false, List.of())
         : notRun("charged-to-caller", hyp, r));
+    ResultFolder pre = f.get("preemption-during-service");
+    String hypPre = "When the scheduler intervenes during service (service longer than the quantum) the charge moves to "
+        + "the server: under ppc, the fraction of the service time charged to the server's account exceeds 0.1 (on the "
+        + "fast path it is about 0).";
+    parts.add(pre.present()
+        ? oneSample("charge-moves-on-preemption", hypPre, "server's fraction of the service (ppc)", "fraction",
+            "ppc, server's fraction", serverCharged(pre, "ppc"), Direction.GREATER, 0.1, Double.NaN, false,
+            List.of(group("ppc, fast path (fairness)", r.present() ? oneMinus(callerCharged(r, "ppc")) : new TreeMap<>()),
+                group("lwkt, server's fraction", serverCharged(pre, "lwkt"))))
+        : notRun("charge-moves-on-preemption", hypPre, pre));
     return claim(1, "Caller pays",
         "On the PPC fast path the service time is charged to the caller's resource domain (moving to the server only when "
             + "the scheduler intervenes), while under DragonFly the handling thread pays; so a proportional-share scheduler "
             + "can hold a heavy client to its share.",
         "research/k42.md 3.1 (c), 3.2, invariants 7-8; research/lwkt.md 6 (the server thread is charged as itself)",
-        List.of("fairness", "fairness-native"), parts,
+        List.of("fairness", "fairness-native", "preemption-during-service"), parts,
         "The clients' service is measured as calls x requested work, not as the ledger's charge, so that both designs are "
             + "judged by what they delivered; mechanism time is left out. One heavy and three light clients of equal weight "
             + "on one CPU: other mixes, weights and priority classes are not tested. The run ends when the light clients "
             + "finish, so the window is the light clients' lifetime. A starved heavy client (0 calls in a repetition) "
-            + "lowers ppc's Jain index and shows as a wide interval.");
+            + "lowers ppc's Jain index and shows as a wide interval. The charge transfer is tested with one service "
+            + "length (3 ms) against one quantum, beside a CPU-bound competitor.");
   }
 
   private static TreeMap<Integer, Double> jain(ResultFolder r, String mech) {
@@ -115,6 +127,17 @@ public final class Claims {
     TreeMap<Integer, Double> clients = r.perRep(mech, user.and(x -> x.get("subject").contains("client")), 0);
     TreeMap<Integer, Double> server = r.perRep(mech, user.and(x -> x.get("subject").equals("server")), 0);
     return zip(clients, server, (c, s) -> c + s == 0 ? Double.NaN : c / (c + s));
+  }
+
+  private static TreeMap<Integer, Double> serverCharged(ResultFolder r, String mech) {
+    TreeMap<Integer, Double> c = callerCharged(r, mech);
+    return oneMinus(c);
+  }
+
+  private static TreeMap<Integer, Double> oneMinus(TreeMap<Integer, Double> m) {
+    TreeMap<Integer, Double> out = new TreeMap<>(m);
+    out.replaceAll((k, v) -> 1 - v);
+    return out;
   }
 
   // ------------------------------------------------------------------ 2. caller stays runnable
@@ -187,7 +210,7 @@ public final class Claims {
         "A burst of K asynchronous PPCs sets the receiver's ASYNC_MSG soft-interrupt bit and makes it runnable once (on the "
             + "0 to 1 transition of its soft-interrupt word), not K times.",
         "research/k42.md 2.2, 2.3, invariant 11; research/lwkt.md 2 (lwkt_sendmsg), 4", List.of("async-burst"), parts,
-        "One producer, one consumer on another CPU, a fixed burst size and consumer work; a burst larger than the "
+        "One producer, one consumer on another CPU, the burst sizes of the plan and a fixed consumer work; a burst larger than the "
             + "receiver's buffer is refused with EBUSY and retried, and each retry round can wake the receiver again. "
             + "Entries are counted as accepted deposits; the receiver's handler threads (at most 10) are not counted.");
   }

@@ -97,8 +97,9 @@ public final class ReproducePlan {
         "sim", List.of(2), "dual-p3-1200", 5, sets("ops", "5000", "warmup", "500", "device-ops", "500"),
         3, sets("ops", "500", "warmup", "50", "device-ops", "50")));
     p.add(sim("async-burst", "async-burst",
-        "Bursts of one-way sends: how many are deposited, how many wake the receiver, and how many are refused with EBUSY.",
-        sets("bursts", "200"), sets("bursts", "30")));
+        "Bursts of K one-way sends (K = 8 and 32): how many are deposited, how many wake the receiver, and how many are "
+            + "refused with EBUSY.",
+        sets("bursts", "200", "burst", "8,32"), sets("bursts", "30", "burst", "8,32")));
     p.add(sim("nested-calls", "nested-calls",
         "Latency of a call that passes through a chain of servers, against the chain depth.",
         sets("depth", "1,2,4,8", "ops", "5000", "warmup", "500"), sets("depth", "1,4", "ops", "500", "warmup", "50")));
