@@ -213,12 +213,15 @@ public final class Fiber {
     }
   }
 
+  /** {@link Cost#values()} once: the enum's values() clones its array on every call. */
+  private static final Cost[] COSTS = Cost.values();
+
   /** Charges what was left to pay when this fiber runs again (two-level processes only). */
   private void payPendingCosts() {
     while (pendingCosts != 0) {
       int ordinal = Long.numberOfTrailingZeros(pendingCosts);
       pendingCosts &= pendingCosts - 1;
-      payNow(Cost.values()[ordinal]);
+      payNow(COSTS[ordinal]);
     }
   }
 
