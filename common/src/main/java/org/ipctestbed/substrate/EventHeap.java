@@ -152,17 +152,10 @@ final class EventHeap {
       if (pt < t || (pt == t && k[2 * parent + 1] < s)) {
         break;
       }
-      k[2 * i] = pt;
-      k[2 * i + 1] = k[2 * parent + 1];
-      int moved = slotOf[parent];
-      slotOf[i] = moved;
-      posOf[moved] = i;
+      place(i, pt, k[2 * parent + 1], slotOf[parent]);
       i = parent;
     }
-    k[2 * i] = t;
-    k[2 * i + 1] = s;
-    slotOf[i] = slot;
-    posOf[slot] = i;
+    place(i, t, s, slot);
   }
 
   /** Places (t, s, slot) from position {@code i} downwards in a heap of {@code n} entries. */
@@ -188,15 +181,16 @@ final class EventHeap {
       if (t < bt || (t == bt && s < bs)) {
         break;
       }
-      k[2 * i] = bt;
-      k[2 * i + 1] = bs;
-      int moved = slotOf[best];
-      slotOf[i] = moved;
-      posOf[moved] = i;
+      place(i, bt, bs, slotOf[best]);
       i = best;
     }
-    k[2 * i] = t;
-    k[2 * i + 1] = s;
+    place(i, t, s, slot);
+  }
+
+  /** Puts the entry (t, s, slot) at heap position {@code i} and records where its slot now is. */
+  private void place(int i, long t, long s, int slot) {
+    keys[2 * i] = t;
+    keys[2 * i + 1] = s;
     slotOf[i] = slot;
     posOf[slot] = i;
   }
