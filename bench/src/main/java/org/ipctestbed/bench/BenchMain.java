@@ -185,9 +185,10 @@ public final class BenchMain {
     }
     if (!eval.simSpeeds().isEmpty()) {
       log.println();
-      log.printf(Locale.ROOT, "%-16s %6s %12s %16s%n", "simulator", "cpus", "wall ms", "round trips/s");
+      log.printf(Locale.ROOT, "%-18s %-13s %6s %12s %16s%n", "simulator", "costs", "cpus", "wall ms", "round trips/s");
       for (Targets.SimSpeed s : eval.simSpeeds()) {
-        log.printf(Locale.ROOT, "%-16s %6d %12.2f %16.0f%n", s.mechanism(), s.cpus(), s.wallMs(), s.roundTripsPerSecond());
+        log.printf(Locale.ROOT, "%-18s %-13s %6d %12.2f %16.0f%n", s.mechanism(), s.variable() ? "variable" : "deterministic",
+            s.cpus(), s.wallMs(), s.roundTripsPerSecond());
       }
     }
     log.println();

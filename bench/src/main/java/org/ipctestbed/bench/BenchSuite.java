@@ -28,6 +28,19 @@ public final class BenchSuite {
   /** Simulated CPU counts of the simulator-speed benchmark. */
   public static final int[] SIM_CPUS = {1, 16, 256};
 
+  /**
+   * Mechanisms whose simulator speed is also measured with every cost drawn from its distribution
+   * (issue 12: variability must not slow the simulator by more than 20%), beside the deterministic
+   * run of the same case: the substrate's own pair and the two designs.
+   */
+  public static final List<String> SIM_VARIABLE = List.of(SimSpeedDriver.SUBSTRATE, "ppc", "lwkt");
+
+  /** Kind of a simulator case run with a deterministic cost model. */
+  public static final String SIM_SPEED = "sim-speed";
+
+  /** Kind of a simulator case run with variability on (costs drawn, same seed). */
+  public static final String SIM_SPEED_VARIABLE = "sim-speed-variable";
+
   /** Providers the issue names; a missing one is reported, not an error. */
   public static final List<String> EXPECTED_PROVIDERS = List.of("ppc", "lwkt", "direct-call");
 
@@ -111,13 +124,28 @@ public final class BenchSuite {
     providers.forEach(p -> sims.add(p.name()));
     for (String m : sims) {
       for (int cpus : SIM_CPUS) {
-        out.add(
-            new BenchCase(
-                "sim." + m + "." + cpus, "sim", m, "sim-speed", 0, cpus, "SimSpeedBench.simulate",
-                Map.of("mechanism", m, "cpus", Integer.toString(cpus))));
+        out.add(simCase(m, cpus, false));
+      }
+    }
+    for (String m : sims) {
+      if (SIM_VARIABLE.contains(m)) {
+        for (int cpus : SIM_CPUS) {
+          out.add(simCase(m, cpus, true));
+        }
       }
     }
     return out;
+  }
+
+  /**
+   * The simulator-speed case of {@code mechanism} on {@code cpus} simulated CPUs: {@code sim.M.N}
+   * with the deterministic model, {@code sim-variable.M.N} with variability on.
+   */
+  static BenchCase simCase(String mechanism, int cpus, boolean variable) {
+    return new BenchCase(
+        (variable ? "sim-variable." : "sim.") + mechanism + "." + cpus, "sim", mechanism,
+        variable ? SIM_SPEED_VARIABLE : SIM_SPEED, 0, cpus, "SimSpeedBench.simulate",
+        Map.of("mechanism", mechanism, "cpus", Integer.toString(cpus), "variability", variable ? "variable" : "deterministic"));
   }
 
   private static BenchCase baseline(String name, String benchmark) {

@@ -92,7 +92,7 @@ public final class ResultsWriter {
   private static BenchCase find(List<Measurement> measurements, Targets.SimSpeed s) {
     for (Measurement m : measurements) {
       BenchCase c = m.benchCase();
-      if (c.group().equals("sim") && c.mechanism().equals(s.mechanism()) && c.cpus() == s.cpus()) {
+      if (c.group().equals("sim") && c.kind().equals(s.kind()) && c.mechanism().equals(s.mechanism()) && c.cpus() == s.cpus()) {
         return c;
       }
     }
@@ -159,7 +159,8 @@ public final class ResultsWriter {
     root.put("ratios", rs);
     List<Object> ss = new ArrayList<>();
     for (Targets.SimSpeed s : eval.simSpeeds()) {
-      ss.add(map("mechanism", s.mechanism(), "cpus", s.cpus(), "wallMs", s.wallMs(), "roundTripsPerSecond", s.roundTripsPerSecond()));
+      ss.add(map("mechanism", s.mechanism(), "cpus", s.cpus(), "variability", s.variable() ? "variable" : "deterministic",
+          "wallMs", s.wallMs(), "roundTripsPerSecond", s.roundTripsPerSecond()));
     }
     root.put("simSpeed", ss);
     List<Object> cs = new ArrayList<>();

@@ -28,6 +28,14 @@ import org.ipctestbed.substrate.Process;
  * synchronous null call, the service exported on every CPU so that each client is served locally.
  * The cost model is {@code modern-x86}, so virtual time advances and the event queue orders CPUs.
  *
+ * <p>The CPUs start out of phase: before its first round trip the client on CPU {@code k} works
+ * {@link #startOffsetNs(int)} ns (under 1 µs, a fixed function of {@code k}), as the CPUs of any real
+ * experiment are. Started together, every CPU of a deterministic model takes the same step at the
+ * same virtual instant for the whole run, and the host predicts that lock-step stream of identical
+ * events far better than any real one: it ran 23% faster (PPC, 256 CPUs, 632 k against 513 k round
+ * trips per second) and made variability (issue 12), which dissolves the lock-step, look 30% dearer
+ * than it is (the same variable run against the staggered deterministic one: 4%).
+ *
  * <p>{@link #prepare} builds the machine (not timed); {@link Prepared#execute()} runs it and
  * returns the number of round trips completed, which a caller checks against {@code N * R}.
  */
@@ -39,6 +47,14 @@ public final class SimSpeedDriver {
   public static final String SUBSTRATE_HANDOFF = "substrate-handoff";
 
   private SimSpeedDriver() {}
+
+  /**
+   * The work, in virtual ns, the client on CPU {@code cpu} does before its first round trip: a
+   * deterministic scatter in {@code [0, 997)} (multiplicative hashing by a prime), 0 on CPU 0.
+   */
+  public static long startOffsetNs(int cpu) {
+    return cpu * 7919L % 997;
+  }
 
   /** A built, not yet run, simulated machine. */
   public static final class Prepared {
@@ -118,6 +134,7 @@ public final class SimSpeedDriver {
             "client-" + cpu,
             cpu,
             self -> {
+              self.work(startOffsetNs(slot));
               for (int i = 0; i < roundTripsPerCpu; i++) {
                 if (conn.call(self, request, reply) == Status.OK) {
                   completed[slot]++;
@@ -192,6 +209,7 @@ public final class SimSpeedDriver {
                 "client-" + cpu,
                 cpu,
                 self -> {
+                  self.work(startOffsetNs(cpu));
                   for (int i = 0; i < roundTrips; i++) {
                     self.charge(Cost.TRAP);
                     long r = ++p.request;

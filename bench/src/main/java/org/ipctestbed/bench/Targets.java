@@ -27,7 +27,10 @@ import java.util.Map;
  *       #SIM_MIN_ROUND_TRIPS_PER_S_ONE_CPU} round trips per second through each mechanism at 1 CPU
  *       and {@value #SIM_MIN_ROUND_TRIPS_PER_S} at more CPUs, and wall time growing no faster than
  *       linearly with simulated CPUs: the exponent b of a least-squares fit {@code wall ~ cpus^b}
- *       (same work per CPU) at most {@value #SIM_MAX_EXPONENT}.
+ *       (same work per CPU) at most {@value #SIM_MAX_EXPONENT};
+ *   <li>the simulated engine with variability on (every cost drawn from its distribution, issue 12)
+ *       at most {@value #SIM_MAX_VARIABILITY_SLOWDOWN} times the wall time of the same case with
+ *       every cost at its mean, both measured in the same run.
  * </ul>
  *
  * <p>{@link #previous} reads the same checks from an earlier run's {@code bench.json} (the committed
@@ -40,6 +43,8 @@ public final class Targets {
   public static final double SIM_MIN_ROUND_TRIPS_PER_S = 2_000_000;
   public static final double SIM_MIN_ROUND_TRIPS_PER_S_ONE_CPU = 5_000_000;
   public static final double SIM_MAX_EXPONENT = 1.05;
+  /** Issue 12: wall time with variability on at most this multiple of the deterministic run's. */
+  public static final double SIM_MAX_VARIABILITY_SLOWDOWN = 1.20;
 
   private Targets() {}
 
@@ -53,8 +58,18 @@ public final class Targets {
     }
   }
 
-  /** Simulator speed at one CPU count. */
-  public record SimSpeed(String mechanism, int cpus, double wallMs, double roundTripsPerSecond) {}
+  /**
+   * Simulator speed at one CPU count.
+   *
+   * @param variable whether every cost was drawn from its distribution (issue 12) rather than fixed
+   *     at its mean
+   */
+  public record SimSpeed(String mechanism, int cpus, boolean variable, double wallMs, double roundTripsPerSecond) {
+    /** The kind of the bench case this speed comes from. */
+    public String kind() {
+      return variable ? BenchSuite.SIM_SPEED_VARIABLE : BenchSuite.SIM_SPEED;
+    }
+  }
 
   /**
    * One target of the issue.
@@ -134,8 +149,16 @@ public final class Targets {
       }
       double wallMs = m.nsPerOp() / 1e6;
       double perSecond = (double) c.cpus() * SimSpeedBench.ROUND_TRIPS_PER_CPU / (wallMs / 1e3);
-      SimSpeed s = new SimSpeed(c.mechanism(), c.cpus(), wallMs, perSecond);
+      boolean variable = c.kind().equals(BenchSuite.SIM_SPEED_VARIABLE);
+      SimSpeed s = new SimSpeed(c.mechanism(), c.cpus(), variable, wallMs, perSecond);
       sims.add(s);
+      if (variable) {
+        Measurement fixed = byId.get("sim." + c.mechanism() + "." + c.cpus());
+        double ratio = fixed != null && fixed.isOk() ? m.nsPerOp() / fixed.nsPerOp() : Double.NaN;
+        checks.add(Check.of("variability slows the simulator by <= 20% (wall time ratio)", c.id(), ratio, "x",
+            SIM_MAX_VARIABILITY_SLOWDOWN, true));
+        continue;
+      }
       simByMechanism.computeIfAbsent(c.mechanism(), k -> new ArrayList<>()).add(s);
       if (c.cpus() == 1) {
         checks.add(Check.of(">= 5M simulated round trips/s at 1 CPU", c.id(), perSecond, "RT/s",

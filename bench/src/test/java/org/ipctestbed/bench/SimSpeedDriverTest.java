@@ -39,6 +39,27 @@ class SimSpeedDriverTest {
   }
 
   @Test
+  void theCpusStartOutOfPhaseSoThatNoTwoTakeTheSameStepAtTheSameInstant() {
+    java.util.Set<Long> offsets = new java.util.HashSet<>();
+    for (int cpu = 0; cpu < 256; cpu++) {
+      long o = SimSpeedDriver.startOffsetNs(cpu);
+      assertEquals(true, o >= 0 && o < 1000, "offset " + o + " of CPU " + cpu);
+      offsets.add(o);
+    }
+    assertEquals(256, offsets.size(), "every CPU of the largest benchmark gets its own phase");
+    assertEquals(0, SimSpeedDriver.startOffsetNs(0));
+  }
+
+  @Test
+  void variabilityChangesTheRunButNotTheWorkDone() {
+    SimSpeedDriver.Prepared fixed = SimSpeedDriver.prepare("ppc", 4, 20, true);
+    SimSpeedDriver.Prepared variable = SimSpeedDriver.prepare("ppc", 4, 20, false);
+    assertEquals(80, fixed.execute());
+    assertEquals(80, variable.execute());
+    assertEquals(true, !fixed.machine().traceDigest().equals(variable.machine().traceDigest()), "drawn costs give another trace");
+  }
+
+  @Test
   void anUnknownMechanismIsRefusedWithTheAvailableNames() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> SimSpeedDriver.prepare("no-such-ipc", 1, 1));

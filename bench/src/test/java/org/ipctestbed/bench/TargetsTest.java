@@ -119,6 +119,23 @@ class TargetsTest {
   }
 
   @Test
+  void variabilityIsJudgedAgainstTheDeterministicRunOfTheSameCaseAndKeptOutOfTheScalingFit() {
+    List<Measurement> ms = new java.util.ArrayList<>(sample());
+    ms.add(Measurement.ok(BenchSuite.simCase("substrate", 16, true), 16 * SIM_MS_PER_CPU * 1.1, 0, "ms/op", Double.NaN, Double.NaN));
+    ms.add(Measurement.ok(BenchSuite.simCase("substrate", 256, true), 256 * SIM_MS_PER_CPU * 1.5, 0, "ms/op", Double.NaN, Double.NaN));
+    ms.add(Measurement.ok(BenchSuite.simCase("lwkt", 16, true), 1, 0, "ms/op", Double.NaN, Double.NaN));
+    Targets.Evaluation e = Targets.evaluate(ms);
+    Targets.Check ten = check(e, "variability", "sim-variable.substrate.16");
+    assertEquals(1.1, ten.measured(), 1e-9);
+    assertEquals("met", ten.verdict());
+    assertEquals("MISSED", check(e, "variability", "sim-variable.substrate.256").verdict());
+    assertEquals("not measured", check(e, "variability", "sim-variable.lwkt.16").verdict(), "no deterministic run to compare");
+    assertEquals(1.0, check(e, "sim wall time", "sim.substrate").measured(), 1e-9, "the variable runs stay out of the fit");
+    assertEquals(List.of(false, false, false, true, true, true),
+        e.simSpeeds().stream().map(Targets.SimSpeed::variable).toList());
+  }
+
+  @Test
   void wallTimeLinearInCpusHasExponentOneAndQuadraticMisses() {
     assertEquals(1.0, check(Targets.evaluate(sample()), "sim wall time", "sim.substrate").measured(), 1e-9);
     List<Measurement> quadratic =
