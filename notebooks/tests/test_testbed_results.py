@@ -25,11 +25,16 @@ import testbed_results as tb  # noqa: E402
 ROOT = Path(os.environ.get(tb.RESULTS_ENV) or Path(__file__).resolve().parent.parent.parent / "results")
 
 
-def close(a, b):
-    """Equal to summary.csv's 10 significant digits (or both NaN)."""
+def close(a, b, scale=0.0):
+    """Equal to summary.csv's 10 significant digits (or both NaN).
+
+    ``scale``: the magnitude the value was computed from. An interval bound is mean -+ half-width, and
+    where the two nearly cancel (a bound of 41.45 from a mean of 41,112) the bound keeps only the
+    digits the mean had to spare: it is compared to 1e-8 of the mean, not of itself.
+    """
     if isinstance(a, float) and isinstance(b, float) and math.isnan(a) and math.isnan(b):
         return True
-    return math.isclose(a, b, rel_tol=1e-8, abs_tol=1e-6)
+    return math.isclose(a, b, rel_tol=1e-8, abs_tol=max(1e-6, 1e-8 * scale))
 
 
 class AgainstTheHarness(unittest.TestCase):
@@ -56,7 +61,8 @@ class AgainstTheHarness(unittest.TestCase):
                 stats = ["n", "mean", "sd", "ci95_low", "ci95_high"] if math.isnan(got["mean"]) else [
                     "n", "mean", "sd", "median", "min", "max", "ci95_low", "ci95_high"]
                 for stat in stats:
-                    self.assertTrue(close(float(got[stat]), float(row[stat])),
+                    scale = abs(float(row["mean"])) + abs(float(row["sd"])) if stat.startswith("ci95") else 0.0
+                    self.assertTrue(close(float(got[stat]), float(row[stat]), scale),
                                     f"{name}: {stat} of {[row[k] for k in keys]}: notebook {got[stat]}, summary.csv {row[stat]}")
                 checked += 1
         self.assertGreater(checked, 0)
