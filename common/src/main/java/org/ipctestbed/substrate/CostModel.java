@@ -318,12 +318,12 @@ public final class CostModel {
   /**
    * {@code units} of {@code cost}, one draw from its distribution scaled by {@code units} (a copy of
    * 4 KiB is one draw, not 4096: its bytes share the same cache state), rounded to whole ns.
-   * Allocates nothing; draws nothing when the cost is constant, so a deterministic model leaves the
-   * generator untouched.
+   * Allocates nothing; draws nothing when the cost is constant or {@code units} is 0 (a copy of no
+   * bytes costs nothing whatever its draw), so a deterministic model leaves the generator untouched.
    */
   public long sample(Cost cost, long units, RandomGenerator rng) {
     int i = cost.ordinal();
-    if (deterministic) {
+    if (deterministic || units == 0) {
       return Math.round(mean[i] * units);
     }
     return switch (kind[i]) {

@@ -114,6 +114,22 @@ class WorkloadsTest {
     assertNotNull(r.sink().note("wakeups"));
   }
 
+  /**
+   * research/k42.md invariant 11: a burst of asynchronous PPCs to an idle receiver sets its ASYNC_MSG
+   * bit once and makes it runnable once. The producer has no completions (K42 returns none), so it
+   * paces itself open loop with slack, and the consumer is idle when each burst begins.
+   */
+  @Test
+  void aPpcBurstToAnIdleConsumerWakesItOncePerBurst() {
+    Run r = run("async-burst", "sim", IpcProvider.named("ppc"), "bursts", "20", "burst", "8", "bytes", "32");
+    assertEquals(160, r.sink().count("deposits"));
+    assertEquals(0, r.sink().count("ebusy"), "8 messages fit the receiver's buffer");
+    long w = r.sink().count("wakeups");
+    // At least once per burst: the consumer is idle when each begins. Rarely more: a burst that the
+    // end of the producer's quantum cuts in two wakes it twice. Never once per message (160).
+    assertTrue(w >= 20 && w < 30, "wake-ups for 20 bursts of 8: " + w);
+  }
+
   @Test
   void theLightClientsEndTheFairnessRunWhileTheHeavyClientIsChargedForItsServerWork() {
     Run r = run("fairness", "sim", "ops", "20");
