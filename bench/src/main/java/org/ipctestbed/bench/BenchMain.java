@@ -31,6 +31,18 @@ import org.openjdk.jmh.util.Version;
  * output), {@code --jfr} (a Flight Recorder profile per case under {@code DIR/jfr/}), {@code --list}. Exit status 0 when every case ran, 1 when one failed, 2 on bad usage.
  */
 public final class BenchMain {
+  /** Issue 17: a reference run is taken with the load average below this before and after. */
+  static final double QUIET_LOAD = 0.5;
+
+  /**
+   * Other processes may use this share of one core over a run before it is called busy: this VM's
+   * own background (a kernel memory-monitoring thread, the VM agent) takes about 2%.
+   */
+  static final double FOREIGN_CPU_SHARE = 0.05;
+
+  /** How long a run waits, after its last benchmark, for its own load to decay. */
+  static final long SETTLE_MAX_S = 180;
+
   private BenchMain() {}
 
   public static void main(String[] args) throws IOException {
@@ -94,6 +106,7 @@ public final class BenchMain {
       log.printf(Locale.ROOT, "bench: warning: the host is busy (load average %.2f on %d CPUs); cross-CPU and ping-pong"
           + " figures will measure the host's time slicing as much as the code%n", loadBefore, hostCpus);
     }
+    HostActivity host = HostActivity.start();
     long t0 = System.nanoTime();
     List<Measurement> measurements = new ArrayList<>();
     int i = 0;
@@ -110,6 +123,15 @@ public final class BenchMain {
     }
     measurements.addAll(skipped);
     long wallS = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
+    double foreignCpuS = host.foreignCpuSeconds();
+    double loadAtEnd = HostActivity.systemLoadAverage();
+    // A reference (full) run waits for its own load to decay, so that "after" says whether the host
+    // is quiet; a quick run records the load as it ends.
+    long settleMax = config == BenchSuite.Config.FULL ? SETTLE_MAX_S : 0;
+    log.printf(Locale.ROOT, "bench: other processes used %.1f CPU s during the %d s run%s%n", foreignCpuS, wallS,
+        settleMax > 0 ? String.format(Locale.ROOT, "; waiting up to %d s for the run's own load (%.2f) to decay below %.1f",
+            settleMax, loadAtEnd, QUIET_LOAD) : "");
+    HostActivity.Settled settled = HostActivity.settledLoad(HostActivity::systemLoadAverage, QUIET_LOAD, settleMax);
 
     Targets.Evaluation eval = Targets.evaluate(measurements);
     // The committed reference run (read before this run may replace it), whatever --out says.
@@ -118,7 +140,14 @@ public final class BenchMain {
     @SuppressWarnings("unchecked")
     Map<String, Object> machine = (Map<String, Object>) meta.get("machine");
     machine.put("loadAverageBefore", loadBefore);
-    machine.put("loadAverageAfter", ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage());
+    machine.put("loadAverageAtEnd", loadAtEnd);
+    machine.put("loadAverageAfter", settled.loadAverage());
+    machine.put("loadAverageAfterWaitedSeconds", settled.waitedSeconds());
+    machine.put("otherProcessesCpuSeconds", foreignCpuS);
+    if (loadBefore > QUIET_LOAD || settled.loadAverage() > QUIET_LOAD || foreignCpuS > FOREIGN_CPU_SHARE * wallS) {
+      log.printf(Locale.ROOT, "bench: warning: not a quiet host (load before %.2f, after %.2f; other processes %.1f CPU s"
+          + " in %d s): compare its ratios with care%n", loadBefore, settled.loadAverage(), foreignCpuS, wallS);
+    }
     ResultsWriter.write(out, meta, measurements, eval);
     printReport(log, measurements, eval, previous);
     log.println("bench: wrote " + out.resolve(ResultsWriter.CSV) + ", " + ResultsWriter.JSON + ", " + ResultsWriter.CHART
