@@ -100,7 +100,13 @@ public final class BenchMain {
     log.printf(Locale.ROOT, "bench: %d cases, %s mode (%d fork(s), %d x %d ms warm-up, %d x %d ms measurement), gc profiler%n",
         cases.size(), config.name(), config.forks(), config.warmupIterations(), config.warmupMs(),
         config.measurementIterations(), config.measurementMs());
-    double loadBefore = ManagementFactory.getOperatingSystemMXBean().getSystemLoadAverage();
+    double loadBefore = HostActivity.systemLoadAverage();
+    if (config == BenchSuite.Config.FULL && loadBefore > QUIET_LOAD) {
+      // A reference run: let the load of what ran just before (the launcher's build) decay first.
+      log.printf(Locale.ROOT, "bench: waiting up to %d s for the load average (%.2f) to fall below %.1f%n", SETTLE_MAX_S,
+          loadBefore, QUIET_LOAD);
+      loadBefore = HostActivity.settledLoad(HostActivity::systemLoadAverage, QUIET_LOAD, SETTLE_MAX_S).loadAverage();
+    }
     int hostCpus = Runtime.getRuntime().availableProcessors();
     if (loadBefore > hostCpus / 2.0) {
       log.printf(Locale.ROOT, "bench: warning: the host is busy (load average %.2f on %d CPUs); cross-CPU and ping-pong"

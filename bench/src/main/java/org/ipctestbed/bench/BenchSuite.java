@@ -30,15 +30,16 @@ public final class BenchSuite {
 
   /**
    * Mechanisms whose simulator speed is also measured with every cost drawn from its distribution
-   * (issue 12: variability must not slow the simulator by more than 20%), beside the deterministic
-   * run of the same case: the substrate's own pair and the two designs.
+   * (issue 12: variability must not slow the simulator by more than 20%), paired with a
+   * deterministic run of the same machine in the same JVM ({@link SimVariabilityBench}): the
+   * substrate's own pair and the two designs.
    */
   public static final List<String> SIM_VARIABLE = List.of(SimSpeedDriver.SUBSTRATE, "ppc", "lwkt");
 
   /** Kind of a simulator case run with a deterministic cost model. */
   public static final String SIM_SPEED = "sim-speed";
 
-  /** Kind of a simulator case run with variability on (costs drawn, same seed). */
+  /** Kind of a paired simulator case: the same machine with variability on and off ({@link SimVariabilityBench}). */
   public static final String SIM_SPEED_VARIABLE = "sim-speed-variable";
 
   /** Providers the issue names; a missing one is reported, not an error. */
@@ -142,10 +143,14 @@ public final class BenchSuite {
    * with the deterministic model, {@code sim-variable.M.N} with variability on.
    */
   static BenchCase simCase(String mechanism, int cpus, boolean variable) {
+    if (variable) {
+      return new BenchCase(
+          "sim-variable." + mechanism + "." + cpus, "sim", mechanism, SIM_SPEED_VARIABLE, 0, cpus, "SimVariabilityBench.pair",
+          Map.of("mechanism", mechanism, "cpus", Integer.toString(cpus)));
+    }
     return new BenchCase(
-        (variable ? "sim-variable." : "sim.") + mechanism + "." + cpus, "sim", mechanism,
-        variable ? SIM_SPEED_VARIABLE : SIM_SPEED, 0, cpus, "SimSpeedBench.simulate",
-        Map.of("mechanism", mechanism, "cpus", Integer.toString(cpus), "variability", variable ? "variable" : "deterministic"));
+        "sim." + mechanism + "." + cpus, "sim", mechanism, SIM_SPEED, 0, cpus, "SimSpeedBench.simulate",
+        Map.of("mechanism", mechanism, "cpus", Integer.toString(cpus), "variability", "deterministic"));
   }
 
   private static BenchCase baseline(String name, String benchmark) {
@@ -193,6 +198,13 @@ public final class BenchSuite {
           carrierBytes == null || carrierOps == null || carrierOps.getScore() == 0
               ? Double.NaN
               : carrierBytes.getScore() / carrierOps.getScore();
+      Result<?> firstNs = secondary.get(SimVariabilityBench.DETERMINISTIC_NS);
+      Result<?> secondNs = secondary.get(SimVariabilityBench.VARIABLE_NS);
+      if (firstNs != null && secondNs != null && firstNs.getScore() > 0) {
+        return Measurement.paired(
+            c, primary.getScore(), primary.getScoreError(), primary.getScoreUnit(),
+            alloc == null ? Double.NaN : alloc.getScore(), secondNs.getScore() / firstNs.getScore());
+      }
       return Measurement.ok(
           c, primary.getScore(), primary.getScoreError(), primary.getScoreUnit(),
           alloc == null ? Double.NaN : alloc.getScore(), carrier);

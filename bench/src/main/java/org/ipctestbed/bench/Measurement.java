@@ -15,20 +15,27 @@ package org.ipctestbed.bench;
  * @param carrierBytesPerOp bytes the machine's carrier threads allocated per operation ({@link
  *     CarrierAllocation}; NaN for benchmarks without a machine)
  * @param note the reason for a skip or failure, or empty
+ * @param pairedRatio for a paired benchmark ({@link SimVariabilityBench}): the second run's wall time
+ *     over the first's, summed over every iteration of every fork; NaN otherwise
  */
 public record Measurement(
     BenchCase benchCase, String outcome, double score, double error, String unit, double allocBytesPerOp, double carrierBytesPerOp,
-    String note) {
+    String note, double pairedRatio) {
   public static final String OK = "ok";
   public static final String SKIPPED = "skipped";
   public static final String FAILED = "failed";
 
   public static Measurement ok(BenchCase c, double score, double error, String unit, double alloc, double carrierAlloc) {
-    return new Measurement(c, OK, score, error, unit, alloc, carrierAlloc, "");
+    return new Measurement(c, OK, score, error, unit, alloc, carrierAlloc, "", Double.NaN);
+  }
+
+  /** A paired benchmark's measurement: {@code ratio} is the second run's wall time over the first's. */
+  public static Measurement paired(BenchCase c, double score, double error, String unit, double alloc, double ratio) {
+    return new Measurement(c, OK, score, error, unit, alloc, Double.NaN, "", ratio);
   }
 
   public static Measurement notRun(BenchCase c, String outcome, String note) {
-    return new Measurement(c, outcome, Double.NaN, Double.NaN, "", Double.NaN, Double.NaN, note);
+    return new Measurement(c, outcome, Double.NaN, Double.NaN, "", Double.NaN, Double.NaN, note, Double.NaN);
   }
 
   public boolean isOk() {

@@ -76,6 +76,10 @@ public final class ResultsWriter {
       if (!Double.isNaN(m.carrierBytesPerOp())) {
         row(sb, c, "carrier_alloc_per_op", m.carrierBytesPerOp(), Double.NaN, "B/op", "", m.outcome(), "machine carriers");
       }
+      if (!Double.isNaN(m.pairedRatio())) {
+        row(sb, c, "variable_over_deterministic", m.pairedRatio(), Double.NaN, "x", "", m.outcome(),
+            "wall time, paired in one JVM");
+      }
       Targets.Ratio r = ratios.get(c.id());
       if (r != null) {
         row(sb, c, "ratio_to_baseline", r.ratio(), Double.NaN, "x", r.baselineId(), m.outcome(), "");
@@ -145,6 +149,9 @@ public final class ResultsWriter {
       o.put("unit", m.unit());
       o.put("allocBytesPerOp", m.allocBytesPerOp());
       o.put("carrierBytesPerOp", m.carrierBytesPerOp());
+      if (!Double.isNaN(m.pairedRatio())) {
+        o.put("pairedRatio", m.pairedRatio());
+      }
       o.put("note", m.note());
       ms.add(o);
     }

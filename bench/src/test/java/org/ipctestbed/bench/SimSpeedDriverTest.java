@@ -60,6 +60,20 @@ class SimSpeedDriverTest {
   }
 
   @Test
+  void aPairedInvocationRunsBothMachinesAndTimesEachApart() {
+    SimVariabilityBench b = new SimVariabilityBench();
+    b.mechanism = "ppc";
+    b.cpus = 4;
+    SimVariabilityBench.Walls walls = new SimVariabilityBench.Walls();
+    walls.reset();
+    for (int i = 0; i < 2; i++) { // both orders
+      b.build();
+      assertEquals(2L * 4 * SimSpeedBench.ROUND_TRIPS_PER_CPU, b.pair(walls));
+    }
+    assertEquals(true, walls.deterministicNs > 0 && walls.variableNs > 0, walls.deterministicNs + " / " + walls.variableNs);
+  }
+
+  @Test
   void anUnknownMechanismIsRefusedWithTheAvailableNames() {
     IllegalArgumentException e =
         assertThrows(IllegalArgumentException.class, () -> SimSpeedDriver.prepare("no-such-ipc", 1, 1));

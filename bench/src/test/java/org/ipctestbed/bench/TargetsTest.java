@@ -119,20 +119,23 @@ class TargetsTest {
   }
 
   @Test
-  void variabilityIsJudgedAgainstTheDeterministicRunOfTheSameCaseAndKeptOutOfTheScalingFit() {
+  void variabilityIsJudgedByThePairedRatioAndKeptOutOfTheScalingFit() {
     List<Measurement> ms = new java.util.ArrayList<>(sample());
-    ms.add(Measurement.ok(BenchSuite.simCase("substrate", 16, true), 16 * SIM_MS_PER_CPU * 1.1, 0, "ms/op", Double.NaN, Double.NaN));
-    ms.add(Measurement.ok(BenchSuite.simCase("substrate", 256, true), 256 * SIM_MS_PER_CPU * 1.5, 0, "ms/op", Double.NaN, Double.NaN));
-    ms.add(Measurement.ok(BenchSuite.simCase("lwkt", 16, true), 1, 0, "ms/op", Double.NaN, Double.NaN));
+    // A paired invocation runs both machines: 16 CPUs at 4 M/s deterministic and 1.1x that variable.
+    ms.add(Measurement.paired(BenchSuite.simCase("substrate", 16, true), 16 * SIM_MS_PER_CPU * 2.1, 0, "ms/op", Double.NaN, 1.1));
+    ms.add(Measurement.paired(BenchSuite.simCase("substrate", 256, true), 256 * SIM_MS_PER_CPU * 2.5, 0, "ms/op", Double.NaN, 1.5));
+    ms.add(Measurement.notRun(BenchSuite.simCase("lwkt", 16, true), Measurement.FAILED, "boom"));
     Targets.Evaluation e = Targets.evaluate(ms);
     Targets.Check ten = check(e, "variability", "sim-variable.substrate.16");
     assertEquals(1.1, ten.measured(), 1e-9);
     assertEquals("met", ten.verdict());
     assertEquals("MISSED", check(e, "variability", "sim-variable.substrate.256").verdict());
-    assertEquals("not measured", check(e, "variability", "sim-variable.lwkt.16").verdict(), "no deterministic run to compare");
     assertEquals(1.0, check(e, "sim wall time", "sim.substrate").measured(), 1e-9, "the variable runs stay out of the fit");
-    assertEquals(List.of(false, false, false, true, true, true),
+    assertEquals(List.of(false, false, false, true, true),
         e.simSpeeds().stream().map(Targets.SimSpeed::variable).toList());
+    Targets.SimSpeed variable16 = e.simSpeeds().get(3);
+    assertEquals(16 * SIM_MS_PER_CPU * 1.1, variable16.wallMs(), 1e-9, "the variable machine's share of the pair");
+    assertEquals(4e6 / 1.1, variable16.roundTripsPerSecond(), 1e-3);
   }
 
   @Test
