@@ -222,9 +222,13 @@ public final class BenchMain {
       log.println();
       log.printf(Locale.ROOT, "%-18s %-13s %6s %12s %16s%n", "simulator", "costs", "cpus", "wall ms", "round trips/s");
       for (Targets.SimSpeed s : eval.simSpeeds()) {
-        log.printf(Locale.ROOT, "%-18s %-13s %6d %12.2f %16.0f%n", s.mechanism(), s.variable() ? "variable" : "deterministic",
+        log.printf(Locale.ROOT, "%-18s %-13s %6d %12.2f %16.0f%n", s.mechanism(), s.variable() ? "var (paired)" : "deterministic",
             s.cpus(), s.wallMs(), s.roundTripsPerSecond());
       }
+    }
+    if (eval.simSpeeds().stream().anyMatch(Targets.SimSpeed::variable)) {
+      log.println("(var (paired): the variable machine's share of an invocation that also ran its deterministic twin, two"
+          + " machines' garbage and one JIT state between them; only their ratio, below, is the comparison)");
     }
     log.println();
     log.printf(Locale.ROOT, "%-58s %-22s %12s %10s  %-14s %12s%n", "target", "case", "measured", "limit", "verdict",
