@@ -39,7 +39,7 @@ public final class BenchMain {
    */
   static final double FOREIGN_CPU_SHARE = 0.05;
 
-  /** How long a run waits, after its last benchmark, for its own load to decay. */
+  /** How long a full run waits for the load to decay, before its first benchmark and after its last. */
   static final long SETTLE_MAX_S = 180;
 
   private BenchMain() {}
@@ -99,12 +99,15 @@ public final class BenchMain {
     log.printf(Locale.ROOT, "bench: %d cases, %s mode (%d fork(s), %d x %d ms warm-up, %d x %d ms measurement), gc profiler%n",
         cases.size(), config.name(), config.forks(), config.warmupIterations(), config.warmupMs(),
         config.measurementIterations(), config.measurementMs());
+    // A reference (full) run waits for the host's load to decay before and after it, so that the
+    // load it records says whether the host is quiet; a quick run records the load as it finds it.
+    long settleMax = config == BenchSuite.Config.FULL ? SETTLE_MAX_S : 0;
     double loadBefore = HostActivity.systemLoadAverage();
-    if (config == BenchSuite.Config.FULL && loadBefore > QUIET_LOAD) {
+    if (settleMax > 0 && loadBefore > QUIET_LOAD) {
       // A reference run: let the load of what ran just before (the launcher's build) decay first.
-      log.printf(Locale.ROOT, "bench: waiting up to %d s for the load average (%.2f) to fall below %.1f%n", SETTLE_MAX_S,
+      log.printf(Locale.ROOT, "bench: waiting up to %d s for the load average (%.2f) to fall below %.1f%n", settleMax,
           loadBefore, QUIET_LOAD);
-      loadBefore = HostActivity.settledLoad(HostActivity::systemLoadAverage, QUIET_LOAD, SETTLE_MAX_S).loadAverage();
+      loadBefore = HostActivity.settledLoad(HostActivity::systemLoadAverage, QUIET_LOAD, settleMax).loadAverage();
     }
     int hostCpus = Runtime.getRuntime().availableProcessors();
     if (loadBefore > hostCpus / 2.0) {
@@ -130,9 +133,6 @@ public final class BenchMain {
     long wallS = TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0);
     double foreignCpuS = host.foreignCpuSeconds();
     double loadAtEnd = HostActivity.systemLoadAverage();
-    // A reference (full) run waits for its own load to decay, so that "after" says whether the host
-    // is quiet; a quick run records the load as it ends.
-    long settleMax = config == BenchSuite.Config.FULL ? SETTLE_MAX_S : 0;
     log.printf(Locale.ROOT, "bench: other processes used %.1f CPU s during the %d s run%s%n", foreignCpuS, wallS,
         settleMax > 0 ? String.format(Locale.ROOT, "; waiting up to %d s for the run's own load (%.2f) to decay below %.1f",
             settleMax, loadAtEnd, QUIET_LOAD) : "");

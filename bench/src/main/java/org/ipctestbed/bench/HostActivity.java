@@ -26,6 +26,9 @@ final class HostActivity {
   private static final Path PROC_STAT = Path.of("/proc/stat");
   private static final Path SELF_STAT = Path.of("/proc/self/stat");
 
+  /** USER_HZ, the unit of /proc's tick counts: 100 on every Linux the JDK runs on (the ABI's, not CONFIG_HZ). */
+  private static final double TICKS_PER_SECOND = 100.0;
+
   private final double hostBusyStart;
   private final double selfStart;
 
@@ -77,7 +80,7 @@ final class HostActivity {
   static double hostBusySeconds() {
     try {
       String first = Files.readAllLines(PROC_STAT).get(0);
-      return busyOfCpuLine(first) / ticksPerSecond();
+      return busyOfCpuLine(first) / TICKS_PER_SECOND;
     } catch (IOException | RuntimeException e) {
       return Double.NaN;
     }
@@ -101,7 +104,7 @@ final class HostActivity {
   /** This process's CPU seconds plus those of its children it has waited for (the JMH forks). */
   static double selfAndChildrenSeconds() {
     try {
-      return selfAndChildrenTicks(Files.readString(SELF_STAT)) / ticksPerSecond();
+      return selfAndChildrenTicks(Files.readString(SELF_STAT)) / TICKS_PER_SECOND;
     } catch (IOException | RuntimeException e) {
       return Double.NaN;
     }
@@ -113,10 +116,5 @@ final class HostActivity {
     String[] f = stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
     // f[0] is field 3 (state): fields 14..17 are f[11]..f[14].
     return Long.parseLong(f[11]) + Long.parseLong(f[12]) + Long.parseLong(f[13]) + Long.parseLong(f[14]);
-  }
-
-  /** USER_HZ: 100 on every Linux the JDK runs on (the kernel's ABI value, not CONFIG_HZ). */
-  private static double ticksPerSecond() {
-    return 100.0;
   }
 }

@@ -32,8 +32,9 @@ public class SimSpeedBench {
   public int cpus;
 
   /**
-   * {@code deterministic}: every cost at its mean; {@code variable}: each cost a seeded draw (issue
-   * 12); the contention model is on in both. The ratio of the two is the price of variability.
+   * {@code deterministic} (what the suite runs): every cost at its mean; {@code variable}: each cost
+   * a seeded draw (issue 12), for a run by hand. The price of variability is measured by {@link
+   * SimVariabilityBench}, both modes in one JVM: two forks of this benchmark differ by as much.
    */
   @Param({"deterministic"})
   public String variability;
